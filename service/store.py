@@ -1,0 +1,252 @@
+"""The store: one small interface, an embedded on-disk pyoxigraph backend (the default).
+
+Every document lives in its own named graph; `replace_graph` swaps a document's graph in one SPARQL
+Update, which Oxigraph (and any SPARQL 1.1 server) applies as one transaction, so a reload never
+duplicates and a failure never leaves half a document. Queries see the union of all named graphs as
+their default graph unless the caller names graphs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+MEDIA_RESULTS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+MEDIA_GRAPH = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term in a result row, independent of the backend (the SPARQL JSON results shape)."""
+
+    kind: str  # "uri" | "literal" | "bnode" | "triple"
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def python(self) -> str | int | float | bool:
+        """The plain value for JSON and CSV: numbers and booleans typed, everything else a string."""
+        dt = self.datatype or ""
+        try:
+            if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+                return int(self.value)
+            if dt.endswith(("#decimal", "#double", "#float")):
+                return float(self.value)
+            if dt.endswith("#boolean"):
+                return self.value in ("true", "1")
+        except ValueError:
+            pass
+        return self.value
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    columns: list[str]
+    rows: list[dict[str, Term | None]]
+
+
+class QueryForm:
+    SELECT = "select"
+    ASK = "ask"
+    GRAPH = "graph"  # CONSTRUCT / DESCRIBE
+
+
+class Store(Protocol):
+    """What the service needs of a store; the embedded and the remote backend both provide it."""
+
+    def select(self, query: str) -> SelectResult: ...
+
+    def ask(self, query: str) -> bool: ...
+
+    def construct(self, query: str) -> Graph: ...
+
+    def query_serialized(
+        self,
+        query: str,
+        media_type: str | None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[bytes, str]: ...
+
+    def replace_graph(self, graph_iri: str, graph: Graph) -> None: ...
+
+    def drop_graph(self, graph_iri: str) -> bool: ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def dump(self, media_type: str = "application/n-quads") -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def _term(t: object) -> Term | None:
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return Term("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return Term("bnode", t.value)
+    if isinstance(t, ox.Literal):
+        lang = t.language
+        dt = None if lang else t.datatype.value
+        return Term("literal", t.value, dt, lang)
+    return Term("triple", str(t))
+
+
+def graph_to_ntriples(graph: Graph) -> str:
+    """Serialise with rdflib's N-Triples writer: every term escaped, safe inside INSERT DATA."""
+    return graph.serialize(format="nt")
+
+
+def replace_graph_update(graph_iri: str, graph: Graph) -> str:
+    """One SPARQL Update that drops a named graph and writes its new content, applied atomically."""
+    iri = ox.NamedNode(graph_iri)  # validates the IRI
+    body = graph_to_ntriples(graph)
+    return f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}"
+
+
+class EmbeddedStore:
+    """pyoxigraph on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
+        self.path = Path(path) if path else None
+        if self.path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.path))
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path) if self.path else 'memory'})"
+
+    def _query(
+        self, query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    ) -> object:
+        kwargs: dict[str, object] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._store.query(query, **kwargs)
+
+    def select(self, query: str) -> SelectResult:
+        result = self._query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("expected a SELECT query")
+        columns = [v.value for v in result.variables]
+        rows = [{c: _term(sol[c]) for c in columns} for sol in result]
+        return SelectResult(columns, rows)
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise ValueError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str) -> Graph:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise ValueError("expected a CONSTRUCT or DESCRIBE query")
+        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        return Graph().parse(data=data, format="nt")
+
+    def query_serialized(
+        self,
+        query: str,
+        media_type: str | None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[bytes, str]:
+        """Run any query and serialise its answer in ``media_type`` (None: the form's default)."""
+        result = self._query(query, default_graphs, named_graphs)
+        if isinstance(result, ox.QueryTriples):
+            media_type = media_type if media_type in MEDIA_GRAPH else "text/turtle"
+            if MEDIA_GRAPH[media_type] in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                media_type = "text/turtle"
+            return result.serialize(format=MEDIA_GRAPH[media_type]), media_type
+        media_type = media_type if media_type in MEDIA_RESULTS else "application/sparql-results+json"
+        return result.serialize(format=MEDIA_RESULTS[media_type]), media_type
+
+    def replace_graph(self, graph_iri: str, graph: Graph) -> None:
+        self._store.update(replace_graph_update(graph_iri, graph))
+
+    def drop_graph(self, graph_iri: str) -> bool:
+        node = ox.NamedNode(graph_iri)
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.update(f"DROP GRAPH {node}")
+        return True
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def dump(self, media_type: str = "application/n-quads") -> bytes:
+        out = io.BytesIO()
+        fmt = MEDIA_GRAPH[media_type]
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            self._store.dump(out, format=fmt)
+        else:
+            self._store.dump(out, format=fmt, from_graph=ox.DefaultGraph())
+        return out.getvalue()
+
+    def load_quads(self, data: bytes, media_type: str, graph_iri: str | None) -> None:
+        """Load RDF as is (quads keep their graphs; triples go to ``graph_iri``), in one transaction."""
+        fmt = MEDIA_GRAPH[media_type]
+        to_graph = ox.NamedNode(graph_iri) if graph_iri else None
+        self._store.load(data, format=fmt, to_graph=to_graph)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        try:
+            self._store.flush()
+        except OSError:
+            pass
+        del self._store
+
+
+def open_store(location: str | Path | None, read_only: bool = False, **options: object) -> Store:
+    """An embedded store for a directory, a remote one for an http(s) URL."""
+    text = str(location) if location is not None else None
+    if text and text.startswith(("http://", "https://")):
+        from .remote import RemoteStore  # noqa: PLC0415 - only needed for remote endpoints
+
+        return RemoteStore(text, **options)  # type: ignore[arg-type]
+    return EmbeddedStore(location, read_only=read_only)
+
+
+__all__ = [
+    "EmbeddedStore",
+    "SelectResult",
+    "Store",
+    "Term",
+    "open_store",
+    "replace_graph_update",
+    "MEDIA_GRAPH",
+    "MEDIA_RESULTS",
+]
