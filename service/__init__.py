@@ -1,0 +1,41 @@
+"""`create_app(config=None)`: settings, the store, blueprints and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import defaults
+from .store import Store, open_store
+
+
+def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
+    """The Flask app; settings from defaults, then RATSGRAPH_* environment variables, then ``config``."""
+    app = Flask(__name__)
+    app.config.update(defaults())
+    app.config.from_prefixed_env("RATSGRAPH")
+    if config:
+        app.config.update(config)
+    if store is None:
+        store = (
+            open_store(app.config["STORE"], update_url=app.config["UPDATE_URL"])
+            if str(app.config["STORE"]).startswith(("http://", "https://"))
+            else open_store(app.config["STORE"])
+        )
+    app.extensions["ratsgraph"] = store
+
+    from . import errors, pages, sparql, views  # noqa: PLC0415
+
+    errors.init_app(app)
+    views.init_app(app)
+    sparql.init_app(app)
+    pages.init_app(app)
+    return app
+
+
+def get_store(app: Flask | None = None) -> Store:
+    from flask import current_app  # noqa: PLC0415
+
+    return (app or current_app).extensions["ratsgraph"]

@@ -22,9 +22,10 @@ def wants_json() -> bool:
     if request.args.get("format") == "json" or request.path.endswith(".json"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(message: str, status: int) -> Response:

@@ -79,6 +79,18 @@ class NamedQuery:
             raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
         return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
 
+    def bind_many(self, name: str, values: list[str]) -> str:
+        """The query with one parameter bound to many values (e.g. every IRI on a page for labels)."""
+        param = next((p for p in self.params if p.name == name), None)
+        if param is None:
+            raise UserError(f"unknown parameter {name!r} for view {self.name}")
+        terms = " ".join(str(to_term(param, v, self.name)) for v in values)
+        match = _WHERE.search(self.text)
+        if not match:
+            raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
+        block = f"VALUES ?{name} {{ {terms} }}"
+        return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
+
 
 def to_term(param: Param, raw: str, view: str) -> ox.NamedNode | ox.Literal:
     """A typed RDF term for a parameter value, or a UserError saying what was expected."""
@@ -89,21 +101,29 @@ def to_term(param: Param, raw: str, view: str) -> ox.NamedNode | ox.Literal:
         )
     if param.type == "iri":
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|\\^`]*$", raw):
-            raise UserError(f"parameter {param.name!r} of view {view} must be an absolute IRI, got {raw!r}")
+            raise UserError(
+                f"parameter {param.name!r} of view {view} must be an absolute IRI, got {raw!r}"
+            )
         try:
             return ox.NamedNode(raw)
         except ValueError as e:
-            raise UserError(f"parameter {param.name!r} of view {view}: {raw!r} is not an IRI ({e})") from e
+            raise UserError(
+                f"parameter {param.name!r} of view {view}: {raw!r} is not an IRI ({e})"
+            ) from e
     if param.type == "date":
         try:
-            return ox.Literal(date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
+            return ox.Literal(
+                date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date")
+            )
         except ValueError as e:
             raise UserError(
                 f"parameter {param.name!r} of view {view} must be a date like 2023-06-30, got {raw!r}"
             ) from e
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
-            raise UserError(f"parameter {param.name!r} of view {view} must be an integer, got {raw!r}")
+            raise UserError(
+                f"parameter {param.name!r} of view {view} must be an integer, got {raw!r}"
+            )
         return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
     if "\x00" in raw:
         raise UserError(f"parameter {param.name!r} of view {view} contains a NUL character")

@@ -31,6 +31,8 @@ MEDIA_GRAPH = {
     "application/trig": ox.RdfFormat.TRIG,
 }
 
+GRAPH_RESULT_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml")
+
 
 @dataclass(frozen=True)
 class Term:
@@ -80,7 +82,8 @@ class Store(Protocol):
     def query_serialized(
         self,
         query: str,
-        media_type: str | None,
+        results_type: str | None,
+        graph_type: str | None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> tuple[bytes, str]: ...
@@ -174,18 +177,19 @@ class EmbeddedStore:
     def query_serialized(
         self,
         query: str,
-        media_type: str | None,
+        results_type: str | None,
+        graph_type: str | None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> tuple[bytes, str]:
-        """Run any query and serialise its answer in ``media_type`` (None: the form's default)."""
+        """Run any query; serialise solutions as ``results_type``, triples as ``graph_type``."""
         result = self._query(query, default_graphs, named_graphs)
         if isinstance(result, ox.QueryTriples):
-            media_type = media_type if media_type in MEDIA_GRAPH else "text/turtle"
-            if MEDIA_GRAPH[media_type] in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                media_type = "text/turtle"
+            media_type = graph_type if graph_type in GRAPH_RESULT_TYPES else "text/turtle"
             return result.serialize(format=MEDIA_GRAPH[media_type]), media_type
-        media_type = media_type if media_type in MEDIA_RESULTS else "application/sparql-results+json"
+        media_type = (
+            results_type if results_type in MEDIA_RESULTS else "application/sparql-results+json"
+        )
         return result.serialize(format=MEDIA_RESULTS[media_type]), media_type
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:

@@ -1,0 +1,313 @@
+"""The `ratsgraph` command: demo, serve, load, extract, explain, query, validate, check, export.
+
+Exit codes: 0 done, 1 checks found violations, 2 bad input (a file that did not load, a bad argument).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from loader import SAMPLES_DIR, LoadError
+from loader.iris import DEFAULT_BASE
+
+from .config import defaults
+
+DEFAULT_STORE = defaults()["STORE"]
+store_option = click.option(
+    "--store",
+    default=DEFAULT_STORE,
+    show_default=True,
+    envvar="RATSGRAPH_STORE",
+    help="Store: a directory (embedded pyoxigraph) or a SPARQL query URL (remote).",
+)
+update_option = click.option(
+    "--update-url",
+    default=None,
+    envvar="RATSGRAPH_UPDATE_URL",
+    help="SPARQL Update URL of a remote store.",
+)
+base_option = click.option(
+    "--base-iri",
+    default=DEFAULT_BASE,
+    show_default=True,
+    envvar="RATSGRAPH_BASE_IRI",
+    help="Base of minted IRIs.",
+)
+body_option = click.option(
+    "--body",
+    default="dresden",
+    show_default=True,
+    envvar="RATSGRAPH_BODY",
+    help="The council the documents belong to (its reference data in ontology/reference/).",
+)
+
+
+def _open(store: str, update_url: str | None = None, read_only: bool = False):  # noqa: ANN202
+    from .store import open_store  # noqa: PLC0415
+
+    if store.startswith(("http://", "https://")):
+        return open_store(store, update_url=update_url)
+    try:
+        return open_store(store, read_only=read_only)
+    except OSError as e:
+        raise click.ClickException(
+            f"cannot open the store at {store}: {e}. Is another ratsgraph process writing to it?"
+        ) from e
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """ratsgraph: council resolutions, their points, delegations and status reports as a knowledge graph."""
+
+
+def _load(store_obj, paths, body: str, base: str, graph: str | None = None) -> int:  # noqa: ANN001
+    from .loading import load_paths  # noqa: PLC0415
+
+    results = load_paths(
+        store_obj, paths, body, base, graph, progress=lambda r: click.echo(r.line())
+    )
+    failed = [r for r in results if not r.ok]
+    loaded = len(results) - len(failed)
+    click.echo(f"{loaded} of {len(results)} files loaded, {len(failed)} failed.")
+    for r in failed:
+        click.echo(f"  failed: {r.path}: {r.message}", err=True)
+    if not results:
+        click.echo("no files found to load", err=True)
+        return 2
+    return 2 if failed else 0
+
+
+def _serve(store_obj, host: str, port: int, base: str, body: str) -> None:  # noqa: ANN001
+    from . import create_app  # noqa: PLC0415
+
+    app = create_app({"BASE_IRI": base, "BODY": body}, store=store_obj)
+    click.echo(f"ratsgraph serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@cli.command()
+@click.option("--store", default="data/demo", show_default=True, help="Where the demo store lives.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only load the sample documents.")
+def demo(store: str, host: str, port: int, no_serve: bool) -> None:
+    """Load the bundled Dresden sample documents and serve them."""
+    s = _open(store)
+    code = _load(s, [SAMPLES_DIR], "dresden", DEFAULT_BASE)
+    if code:
+        sys.exit(code)
+    click.echo(f"Try http://{host}:{port}/views/open-points?actor=Oberbürgermeister")
+    if not no_serve:
+        _serve(s, host, port, DEFAULT_BASE, "dresden")
+
+
+@cli.command()
+@store_option
+@update_option
+@base_option
+@body_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(
+    store: str, update_url: str | None, base_iri: str, body: str, host: str, port: int
+) -> None:
+    """Serve views, the SPARQL endpoint and resource pages over HTTP."""
+    _serve(_open(store, update_url), host, port, base_iri, body)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@update_option
+@base_option
+@body_option
+@click.option(
+    "--graph", default=None, help="Named graph for RDF triples files (default: from the file name)."
+)
+def load(
+    paths: tuple[str, ...],
+    store: str,
+    update_url: str | None,
+    base_iri: str,
+    body: str,
+    graph: str | None,
+) -> None:
+    """Load documents (text, PDF) or RDF files, or whole folders; one line per file."""
+    sys.exit(_load(_open(store, update_url), paths, body, base_iri, graph))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "turtle"]), default="json", show_default=True
+)
+@base_option
+@body_option
+def extract(file: str, fmt: str, base_iri: str, body: str) -> None:
+    """Print what a document says: JSON in the corpus schema, or the Turtle it would load."""
+    from loader.extract import extract_file  # noqa: PLC0415
+
+    from loader import load_document  # noqa: PLC0415
+    from loader.reference import load_reference  # noqa: PLC0415
+
+    try:
+        if fmt == "turtle":
+            loaded = load_document(file, body=body, base=base_iri)
+            click.echo(loaded.graph.serialize(format="turtle"))
+            extraction = loaded.extraction
+        else:
+            extraction = extract_file(file, load_reference(body, base_iri))
+            click.echo(json.dumps(extraction.to_json(), ensure_ascii=False, indent=2))
+    except LoadError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    for w in extraction.warnings:
+        click.echo(f"warning: {file}: {w}", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@body_option
+def explain(file: str, body: str) -> None:
+    """Print each extracted fact beside the sentence it came from, then the warnings."""
+    from loader.extract import explain as explain_extraction  # noqa: PLC0415
+    from loader.extract import extract_file  # noqa: PLC0415
+
+    from loader.reference import load_reference  # noqa: PLC0415
+
+    try:
+        click.echo(explain_extraction(extract_file(file, load_reference(body))))
+    except LoadError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("view")
+@click.option("--param", "-p", "params", multiple=True, help="name=value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@store_option
+@update_option
+def query(view: str, params: tuple[str, ...], fmt: str, store: str, update_url: str | None) -> None:
+    """Run a named view (by name, e.g. open-points) with parameters."""
+    from . import create_app  # noqa: PLC0415
+    from .errors import UserError  # noqa: PLC0415
+    from .views import as_csv, rows_as_json, run_view  # noqa: PLC0415
+
+    values = {}
+    for p in params:
+        if "=" not in p:
+            raise click.BadParameter(f"expected name=value, got {p!r}", param_hint="--param")
+        k, v = p.split("=", 1)
+        values[k] = v
+    name = Path(view).stem
+    app = create_app(store=_open(store, update_url, read_only=True))
+    with app.app_context():
+        try:
+            result = run_view(name, values)
+        except UserError as e:
+            click.echo(f"error: {e.message}", err=True)
+            sys.exit(2)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"view": name, "columns": result.columns, "rows": rows_as_json(result)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif fmt == "csv":
+        click.echo(as_csv(result), nl=False)
+    else:
+        rows = rows_as_json(result)
+        click.echo("\t".join(result.columns))
+        for r in rows:
+            click.echo("\t".join("" if r[c] is None else str(r[c]) for c in result.columns))
+        click.echo(f"({len(rows)} rows)", err=True)
+
+
+@cli.command()
+@store_option
+@update_option
+@body_option
+@base_option
+def validate(store: str, update_url: str | None, body: str, base_iri: str) -> None:
+    """Check every document graph in the store against the SHACL shapes."""
+    from loader.shapes import validate as shacl_validate  # noqa: PLC0415
+
+    from .loading import reference_graph  # noqa: PLC0415
+    from .queries import get_query  # noqa: PLC0415
+    from .views import LOOKUP_DIR  # noqa: PLC0415
+
+    s = _open(store, update_url, read_only=True)
+    docs = s.select(get_query("documents", LOOKUP_DIR).text)
+    graph_query = get_query("graph", LOOKUP_DIR)
+    ref = reference_graph(body, base_iri)
+    failed = 0
+    for row in docs.rows:
+        g = row["g"].value
+        result = shacl_validate(s.construct(graph_query.bind({"g": g})), extra=ref)
+        if result.conforms:
+            click.echo(f"ok      {row['file'].value}")
+        else:
+            failed += 1
+            click.echo(f"INVALID {row['file'].value}")
+            for v in result.violations:
+                click.echo(f"    {v}")
+    click.echo(
+        f"{len(docs.rows) - failed} of {len(docs.rows)} document graphs conform to the shapes."
+    )
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@store_option
+@update_option
+def check(store: str, update_url: str | None) -> None:
+    """Run the integrity rules of queries/checks/ (zero rows = pass)."""
+    from .queries import QUERIES_DIR, load_queries  # noqa: PLC0415
+
+    s = _open(store, update_url, read_only=True)
+    failed = 0
+    for name, q in load_queries(QUERIES_DIR / "checks").items():
+        rows = s.select(q.text).rows
+        click.echo(f"{'ok  ' if not rows else 'FAIL'} {name}: {len(rows)} rows")
+        failed += bool(rows)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@store_option
+@update_option
+@click.option("--format", "fmt", type=click.Choice(["nq", "ttl"]), default="nq", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="File to write (.gz compresses)."
+)
+def export(store: str, update_url: str | None, fmt: str, output: str | None) -> None:
+    """Dump the whole store: N-Quads (all graphs) or Turtle (the union of graphs)."""
+    s = _open(store, update_url, read_only=True)
+    if fmt == "nq":
+        data = s.dump("application/n-quads")
+    else:
+        from .loading import ONTOLOGY_GRAPH  # noqa: PLC0415, F401
+
+        data = (
+            s.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            .serialize(format="turtle")
+            .encode()
+        )
+    if output:
+        path = Path(output)
+        path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def main() -> None:
+    cli(prog_name="ratsgraph")

@@ -1,0 +1,42 @@
+"""`SETTINGS`: every setting of the service with its default and what it is for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from loader.iris import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "STORE",
+        "data/store",
+        "Store location: a directory (embedded pyoxigraph) or a SPARQL query URL",
+    ),
+    Setting("UPDATE_URL", None, "SPARQL Update URL of a remote store (default: the query URL)"),
+    Setting(
+        "BASE_IRI", DEFAULT_BASE, "Base of every minted IRI; /id/… paths of this server serve it"
+    ),
+    Setting("BODY", "dresden", "Slug of the council (body) documents are loaded for"),
+    Setting("QUERIES_DIR", None, "Folder of named views (*.rq); default: the project's queries/"),
+    Setting("QUERY_TIMEOUT_S", 20.0, "Time limit of one SPARQL query or view, in seconds"),
+    Setting(
+        "MAX_ROWS", 10000, "Most rows a view or SPARQL SELECT returns; more is cut and flagged"
+    ),
+    Setting(
+        "WRITE_TOKEN", None, "Bearer token for write requests (uploads); unset: no writes over HTTP"
+    ),
+    Setting("PAGE_SIZE", 50, "Links per property shown on a resource page before paging"),
+)
+
+
+def defaults() -> dict[str, Any]:
+    return {s.name: s.default for s in SETTINGS}

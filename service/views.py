@@ -1,0 +1,115 @@
+"""Blueprint `views`: the index of named views and `/views/<name>` as HTML, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+
+from . import get_store
+from .errors import UserError, wants_json
+from .queries import QUERIES_DIR, NamedQuery, get_query, load_queries
+from .store import SelectResult, Term
+
+bp = Blueprint("views", __name__)
+LOOKUP_DIR = QUERIES_DIR / "lookup"
+
+
+def queries_dir() -> Any:
+    return current_app.config.get("QUERIES_DIR") or QUERIES_DIR
+
+
+def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
+    """Let `iri` parameters take a label or slug ("Oberbürgermeister", "jugendamt") as well as an IRI."""
+    resolved = dict(values)
+    for param in query.params:
+        raw = values.get(param.name)
+        if param.type != "iri" or not raw or ":" in raw:
+            continue
+        lookup = get_query("actor", LOOKUP_DIR)
+        found = get_store().select(lookup.bind({"label": raw.strip()}))
+        iris = sorted({r["actor"].value for r in found.rows if r.get("actor")})
+        if not iris:
+            raise UserError(
+                f"parameter {param.name!r} of view {query.name}: no office, unit or committee is "
+                f"called {raw!r}; give its label (e.g. Oberbürgermeister), slug or IRI"
+            )
+        if len(iris) > 1:
+            raise UserError(
+                f"parameter {param.name!r} of view {query.name}: {raw!r} is ambiguous; "
+                f"use one of these IRIs: {', '.join(iris)}"
+            )
+        resolved[param.name] = iris[0]
+    return resolved
+
+
+def run_view(name: str, values: dict[str, str]) -> SelectResult:
+    """Bind and run one named view against the app's store."""
+    query = get_query(name, queries_dir())
+    return get_store().select(query.bind(resolve_iri_params(query, values)))
+
+
+def plain(term: Term | None) -> Any:
+    return None if term is None else term.python()
+
+
+def rows_as_json(result: SelectResult) -> list[dict[str, Any]]:
+    return [{c: plain(row.get(c)) for c in result.columns} for row in result.rows]
+
+
+def as_csv(result: SelectResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.columns)
+    for row in rows_as_json(result):
+        writer.writerow(["" if row[c] is None else row[c] for c in result.columns])
+    return out.getvalue()
+
+
+@bp.get("/views/")
+def index() -> Any:
+    queries = load_queries(queries_dir())
+    if wants_json():
+        return jsonify(
+            {
+                "views": [
+                    {
+                        "name": q.name,
+                        "title": q.title,
+                        "description": q.description,
+                        "params": [
+                            {"name": p.name, "type": p.type, "help": p.help} for p in q.params
+                        ],
+                        "example": q.example,
+                    }
+                    for q in queries.values()
+                ]
+            }
+        )
+    return render_template("views.html", queries=queries.values())
+
+
+@bp.get("/views/<name>")
+@bp.get("/views/<name>.<fmt>")
+def view(name: str, fmt: str | None = None) -> Any:
+    query = get_query(name, queries_dir())
+    fmt = fmt or request.args.get("format")
+    values = {k: v for k, v in request.args.items() if k != "format"}
+    result = get_store().select(query.bind(resolve_iri_params(query, values)))
+    if fmt == "csv":
+        return Response(
+            as_csv(result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt == "json" or (fmt is None and wants_json()):
+        return jsonify({"view": name, "columns": result.columns, "rows": rows_as_json(result)})
+    if fmt not in (None, "html"):
+        raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json or csv")
+    return render_template("view.html", query=query, values=values, result=result)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
