@@ -14,6 +14,7 @@ from .store import Store, open_store
 def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
     """The Flask app; settings from defaults, then RATSGRAPH_* environment variables, then ``config``."""
     app = Flask(__name__)
+    app.json.sort_keys = False  # keep view columns in their SELECT order
     app.config.update(defaults())
     app.config.from_prefixed_env("RATSGRAPH")
     if config:

@@ -1,0 +1,97 @@
+"""Loading into the on-disk store: one named graph per document, provenance, idempotent, atomic."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from loader import SAMPLES_DIR
+from service.loading import load_paths
+from service.store import EmbeddedStore
+
+BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
+BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
+DOC = "https://w3id.org/ratsgraph/id/dresden/document/"
+
+
+def count(store: EmbeddedStore) -> int:
+    return store.triple_count()
+
+
+def test_each_document_gets_its_own_named_graph_with_provenance(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s")
+    load_paths(store, [BA, BK])
+    graphs = store.named_graphs()
+    assert DOC + "JHA-042-2022_V1106-21_Beschlussausfertigung" in graphs
+    assert DOC + "V2620-23_Beschlusskontrolle_Hausmitteilung" in graphs
+    rows = store.select(
+        "PREFIX rb: <https://w3id.org/ratsgraph/ontology#> SELECT ?file ?sha WHERE { GRAPH ?g {"
+        " ?g rb:fileName ?file ; rb:sha256 ?sha ; rb:loadedAt ?t } } ORDER BY ?file"
+    ).rows
+    assert [(r["file"].value, r["sha"].value) for r in rows] == [
+        (BA.name, hashlib.sha256(BA.read_bytes()).hexdigest()),
+        (BK.name, hashlib.sha256(BK.read_bytes()).hexdigest()),
+    ]
+
+
+def test_loading_the_same_documents_twice_leaves_the_triple_count_unchanged(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s")
+    load_paths(store, [SAMPLES_DIR])
+    first = count(store)
+    load_paths(store, [SAMPLES_DIR])
+    assert count(store) == first
+
+
+def test_a_reloaded_changed_document_replaces_its_graph(tmp_path: Path) -> None:
+    doc = tmp_path / BA.name
+    shutil.copy(BA, doc)
+    store = EmbeddedStore(tmp_path / "s")
+    load_paths(store, [doc])
+    q = (
+        "PREFIX rb: <https://w3id.org/ratsgraph/ontology#> "
+        "SELECT (COUNT(?p) AS ?n) WHERE { ?p a rb:ResolutionPoint }"
+    )
+    assert store.select(q).rows[0]["n"].value == "7"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.split("\n5. ")[0] + "\nDresden, 17.10.2022\n", encoding="utf-8")
+    load_paths(store, [doc])
+    assert store.select(q).rows[0]["n"].value == "4"
+
+
+def test_bad_files_are_reported_and_change_nothing(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s")
+    load_paths(store, [BA])
+    before = count(store)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        "Sehr geehrte Damen und Herren,\nvielen Dank für Ihren Brief.\n", encoding="utf-8"
+    )
+    results = load_paths(store, [empty, garbage, letter, BK])
+    assert [(Path(r.path).name, r.ok) for r in results] == [
+        ("empty.txt", False),
+        ("garbage.txt", False),
+        ("letter.txt", False),
+        (BK.name, True),
+    ]
+    assert all(r.message for r in results)
+    assert count(store) > before
+    graphs = store.named_graphs()
+    assert not any(g.endswith(("/empty", "/garbage", "/letter")) for g in graphs)
+
+
+def test_rdf_files_load_beside_council_data(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s")
+    nt = tmp_path / "extra.nt"
+    nt.write_text('<http://example.org/a> <http://example.org/p> "x" .\n', encoding="utf-8")
+    nq = tmp_path / "more.nq"
+    nq.write_text('<http://example.org/b> <http://example.org/p> "y" <http://example.org/g> .\n')
+    results = load_paths(store, [nt, nq], graph=None)
+    assert all(r.ok for r in results), [r.line() for r in results]
+    graphs = store.named_graphs()
+    assert "https://w3id.org/ratsgraph/id/dresden/dataset/extra" in graphs
+    assert "http://example.org/g" in graphs

@@ -1,0 +1,171 @@
+"""The named views over the two sample documents: the flagship questions, answered exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.errors import UserError
+from service.queries import QUERIES_DIR, load_queries
+
+OB = "https://w3id.org/ratsgraph/id/dresden/office/oberbuergermeister"
+JUGENDAMT = "https://w3id.org/ratsgraph/id/dresden/unit/jugendamt"
+
+
+def rows(client, path: str) -> list[dict]:  # noqa: ANN001
+    resp = client.get(path)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    data = resp.get_json()
+    return data["rows"]
+
+
+def test_open_points_delegated_to_oberbuergermeister(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/open-points?actor=Oberbürgermeister&format=json")
+    assert [(r["vorlage"], r["point"], r["status"], r["actor"]) for r in found] == [
+        ("V1106/21", 4, "offen", OB),
+        ("V2620/23", 4, "fortlaufend", OB),
+    ]
+    assert found[0]["point_iri"] == (
+        "https://w3id.org/ratsgraph/id/dresden/resolution/V1106-21/JHA-042-2022/point/4"
+    )
+    assert found[0]["text"].startswith("Der Oberbürgermeister wird beauftragt")
+    assert found[1]["report"].startswith("https://w3id.org/ratsgraph/id/dresden/document/")
+
+
+def test_open_points_delegated_to_jugendamt_earliest_deadline_first(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/open-points?actor=Jugendamt&format=json")
+    assert [(r["vorlage"], r["point"], r["deadline"], r["status"]) for r in found] == [
+        ("V1106/21", 5, "2023-06-30", "offen"),
+        ("V1106/21", 6, None, "offen"),
+        ("V1106/21", 7, None, "offen"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "actor", ["Oberbürgermeister", "oberbuergermeister", OB, "oberbürgermeisterin"]
+)
+def test_actor_parameter_takes_label_slug_or_iri(client, actor: str) -> None:  # noqa: ANN001
+    found = rows(client, f"/views/open-points?actor={actor}&format=json")
+    assert {r["actor"] for r in found} == {OB}
+
+
+def test_overdue_lists_point_5_after_its_deadline(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/overdue?as_of=2024-01-01&format=json")
+    assert [(r["vorlage"], r["point"], r["deadline"], r["actor"]) for r in found] == [
+        ("V1106/21", 5, "2023-06-30", JUGENDAMT)
+    ]
+    assert rows(client, "/views/overdue?as_of=2023-06-30&format=json") == []
+
+
+def test_overdue_defaults_to_today(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/overdue?format=json")
+    assert [(r["vorlage"], r["point"]) for r in found] == [("V1106/21", 5)]
+
+
+def test_resolution_view_shows_each_point_with_its_history(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/resolution?vorlage=V2620/23&format=json")
+    assert [(r["point"], r["status"], r["actor"]) for r in found] == [
+        (1, "umgesetzt", None),
+        (2, "umgesetzt", None),
+        (3, "fortlaufend", None),
+        (4, "fortlaufend", OB),
+    ]
+    assert {r["session"] for r in found} == {"JHA/061/2024"}
+
+
+def test_resolution_view_lists_unreported_points_once_as_offen(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/resolution?vorlage=V1106/21&format=json")
+    assert [(r["point"], r["status"]) for r in found] == [(n, "offen") for n in range(1, 8)]
+    assert found[0]["session_date"] == "2022-10-13"
+    assert found[4]["deadline"] == "2023-06-30"
+
+
+def test_framework_view_places_planning_reports_in_their_parts(client) -> None:  # noqa: ANN001
+    found = rows(client, "/views/framework?format=json")
+    placed = {(r["part"].rsplit("/", 1)[1], r["vorlage"]) for r in found if r["vorlage"]}
+    assert placed == {("teil-ii", "V1106/21"), ("teil-iv", "V2620/23")}
+    assert {r["part"].rsplit("/", 1)[1] for r in found} == {
+        "teil-i",
+        "teil-ii",
+        "teil-iii",
+        "teil-iv",
+    }
+
+
+def test_actor_summary_counts_points_by_status(client) -> None:  # noqa: ANN001
+    found = {r["actor"]: r for r in rows(client, "/views/actor-summary?format=json")}
+    assert {k: found[k] for k in (OB, JUGENDAMT)} == {
+        OB: {
+            "actor": OB,
+            "actor_label": "Oberbürgermeister",
+            "points": 2,
+            "offen": 1,
+            "in_umsetzung": 0,
+            "fortlaufend": 1,
+            "umgesetzt": 0,
+        },
+        JUGENDAMT: {
+            "actor": JUGENDAMT,
+            "actor_label": "Jugendamt",
+            "points": 3,
+            "offen": 3,
+            "in_umsetzung": 0,
+            "fortlaufend": 0,
+            "umgesetzt": 0,
+        },
+    }
+
+
+def test_view_as_csv(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/open-points?actor=Jugendamt&format=csv")
+    assert resp.mimetype == "text/csv"
+    lines = resp.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("vorlage,session,point,text,actor")
+    assert len(lines) == 4
+
+
+def test_view_html_has_a_form_for_its_parameters(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/open-points?actor=Jugendamt")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert '<input name="actor" value="Jugendamt"' in html
+    assert "V1106/21" in html
+
+
+def test_unknown_parameter_is_a_clear_400(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/open-points?akteur=x&format=json")
+    assert resp.status_code == 400
+    assert resp.get_json() == {
+        "ok": False,
+        "status": 400,
+        "error": "unknown parameter 'akteur' for view open-points; expected: actor",
+    }
+
+
+def test_unknown_actor_label_is_a_clear_400(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/open-points?actor=Niemand&format=json")
+    assert resp.status_code == 400
+    assert "no office, unit or committee is called 'Niemand'" in resp.get_json()["error"]
+
+
+def test_bad_date_is_a_clear_400(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/overdue?as_of=13.10.2022&format=json")
+    assert resp.status_code == 400
+    assert "must be a date like 2023-06-30" in resp.get_json()["error"]
+
+
+def test_every_view_has_a_documented_header() -> None:
+    queries = load_queries(QUERIES_DIR)
+    assert set(queries) >= {"open-points", "overdue", "resolution", "framework", "actor-summary"}
+    for q in queries.values():
+        assert " / " in q.title, q.name  # German / English
+        assert q.description, q.name
+        for p in q.params:
+            assert p.name in q.text.split("WHERE", 1)[0], f"{q.name}: {p.name} not projected"
+
+
+def test_parameter_values_are_bound_as_terms_not_spliced() -> None:
+    q = load_queries(QUERIES_DIR)["resolution"]
+    text = q.bind({"vorlage": 'V1"} UNION { ?s ?p ?o } #'})
+    assert 'VALUES (?vorlage) { ("V1\\"} UNION { ?s ?p ?o } #") }' in text
+    with pytest.raises(UserError):
+        load_queries(QUERIES_DIR)["framework"].bind({"part": "x> } <y"})
