@@ -11,7 +11,7 @@ from loader.reference import Actor, Reference
 # A resolution tasks someone when it asks (beauftragt), requests (bittet / wird gebeten) or
 # empowers (ermächtigt) them; "Der Stadtrat beauftragt den Oberbürgermeister" names the actor after
 # the verb, "Die Verwaltung wird beauftragt" before it.
-_VERB = r"(?:beauftragt|gebeten|ermächtigt|ermachtigt|aufgefordert)"
+_VERB = r"(?:beauftragt|gebeten|ermächtigt|ermachtigt)"
 PASSIVE = re.compile(
     rf"(?P<actor>(?:Der|Die|Das)\s*[A-ZÄÖÜ][^.;:]{{0,80}}?)\s+(?:wird|werden)\s+(?:weiterhin\s+|hiermit\s+)?"
     rf"(?P<verb>{_VERB})",

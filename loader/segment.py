@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from loader.text import GLUED_MARKER, PAGE_MARKER
 
 KIND_AUSFERTIGUNG = re.compile(r"^[^\w\n]{0,3}BESCHLUSS\s*AUS\s*FERTIGUNG", re.M)
-KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}Beschlusskontrol\w*\s+zu\b", re.M | re.I)
+KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}[Bß]esch[l1iI|]usskontro[l1iI|]\w*\s+zu\b", re.M | re.I)
 KIND_EMPFEHLUNG = re.compile(r"^[^\w\n]{0,3}BESCHLUSS\s*EMPFEHLUNG", re.M)
 KIND_VORLAGE = re.compile(
     r"^\s*(?:Beschlussvorschlag|Beschlussempfehlung der Verwaltung)\s*:", re.M | re.I
@@ -40,7 +40,7 @@ VOTE_LINE = re.compile(
     re.M,
 )
 GREETING = re.compile(
-    r"^.*(?:\bMi[tf]\s+fr|freundl|Grüßen|Grussen).*$|^\s*Kenntnisnahme\b.*$", re.M
+    r"^\s*Mi[tf]\s+fr.*$|^.*\bGr(?:ü|u|ii)(?:ß|ss)en\W*$|^\s*Kenntnisnah.*$", re.M
 )
 NEXT_REPORT = re.compile(r"^\s*n[äa]chste\s+Beschlusskontrol", re.M | re.I)
 SALUTATION = re.compile(r"^\s*Sehr\s+geehrte", re.M)
@@ -50,8 +50,8 @@ STATUTE = re.compile(r"^\s*(?:Vom\s+\d{1,2}\.\s*\w+\s+\d{4}|§\s*\d+\s*)$", re.M
 NUMBERED = re.compile(r"^[ \t]*[„\"“]?[ \t]*(?P<n>\d{1,2})\.(?=[ \t]|$|[„\"“])[ \t]*[„\"“,]*[ \t]*")
 ZU_POINT = re.compile(r"^\s*zu\s+(?P<n>\d{1,2})\.\s*$", re.M | re.I)
 ZU_BESCHLUSSPUNKT = re.compile(r"^\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d", re.I)
-OPEN_QUOTE = re.compile(r"^[ \t]*(?:„|\"|“|,,|‚)")
-CLOSE_QUOTE = re.compile(r"(?:[\"“”]|''|/')[ \t]*(?=\n|$)")
+OPEN_QUOTE = re.compile(r"[ \t]*(?:„|\"|“|,,|‚)")
+CLOSE_QUOTE = re.compile(r"(?:[\"“”]'?|''|/')[ \t]*(?=\n|$)")
 RESOLUTION_SENTENCE = re.compile(
     r"^\s*(?:Der|Die|Das|Den)\s*[A-ZÄÖÜ][\wäöüß\-]*(?:\s+[\wäöüß\-]+){0,4}?\s+"
     r"(?:besch\w{2,5}t|stimmt|beauftragt|bittet|ermächtigt|wird\s+(?:beauftragt|gebeten|ermächtigt)"
@@ -142,7 +142,7 @@ def detect_kind(text: str) -> tuple[str, str | None]:
 def _content_lines(text: str, start: int, end: int, skip: list[tuple[int, int]]):
     """Lines of [start, end) without skipped ranges, as (content_start, line_end, content)."""
     out = []
-    for s, e, line in _lines(text, start, end):
+    for s, e, _line in _lines(text, start, end):
         cs = s
         for a, b in skip:
             if a <= cs < b:
@@ -520,7 +520,7 @@ def _vorlage(text: str, layout: Layout) -> None:
     # the signature is the short lines at the very end
     lines = [(s, e, line) for s, e, line in _lines(text, 0, len(text))]
     sig_start = len(text)
-    for s, e, line in reversed(lines):
+    for s, _e, line in reversed(lines):
         stripped = line.strip()
         if not stripped or any(a <= s < b for a, b in layout.skip) or PAGE_MARKER.fullmatch(line):
             continue
