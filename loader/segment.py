@@ -28,9 +28,9 @@ SESSION = re.compile(
 RESOLUTION_HEAD = re.compile(
     r"^[^\w\n]{0,2}[Bß]eschluss(?:\s+[A-Z]{1,4}\s*\d+/\d+/\d{4})?\s*[:;]?\s*$", re.M
 )
-RESOLUTION_OF = re.compile(r"^[^\w\n]{0,2}[Bß]eschluss\s*zu\s*[:;]?\s*(?P<rest>.*)$", re.M)
-SUBJECT_HEAD = re.compile(r"^\s*Ge\w{4,8}\s*[:;]\s*(?P<rest>.*)$", re.M)
-SESSION_DATE_HEAD = re.compile(r"^\s*Sitzung\s+am\s*[:;]?\s*(?P<rest>.*)$", re.M)
+RESOLUTION_OF = re.compile(r"^[^\w\n]{0,2}[Bß]eschluss[ \t]*zu[ \t]*[:;]?[ \t]*(?P<rest>.*)$", re.M)
+SUBJECT_HEAD = re.compile(r"^[ \t]*Ge\w{4,8}[ \t]*[:;][ \t]*(?P<rest>.*)$", re.M)
+SESSION_DATE_HEAD = re.compile(r"^[ \t]*Sitzung[ \t]+am[ \t]*[:;]?[ \t]*(?P<rest>.*)$", re.M)
 DATE_HEAD = re.compile(r"Datum\s*[:;]", re.M)
 PLACE_DATE = re.compile(r"^\s*Dresde(?:n?\s*,.{0,20}|\s*)$", re.M)
 VOTE_HEAD = re.compile(r"^\s*Abstimmung\b.*$", re.M)
@@ -105,7 +105,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 def _next_nonempty(text: str, pos: int, limit: int | None = None) -> tuple[int, int] | None:
     limit = len(text) if limit is None else limit
     for s, e, line in _lines(text, pos, limit):
-        if line.strip():
+        if line.strip() and not PAGE_MARKER.fullmatch(line):
             return s + (len(line) - len(line.lstrip())), e
     return None
 
