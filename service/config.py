@@ -34,6 +34,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "WRITE_TOKEN", None, "Bearer token for write requests (uploads); unset: no writes over HTTP"
     ),
+    Setting(
+        "MAX_QUERY_TIMEOUT_S",
+        600.0,
+        "Highest time limit a token holder may ask for with 'timeout=' (others may only lower it)",
+    ),
+    Setting(
+        "MAX_CONCURRENT_QUERIES",
+        8,
+        "Queries running at once (each in its own process); more wait, within their time limit",
+    ),
+    Setting("MAX_QUERY_LENGTH", 100_000, "Longest SPARQL query accepted, in characters"),
+    Setting(
+        "MAX_UPLOAD_BYTES", 50_000_000, "Largest request body (document upload) accepted, in bytes"
+    ),
+    Setting("BACKUP_DIR", None, "Folder for backups made with POST /api/backup; unset: disabled"),
     Setting("PAGE_SIZE", 50, "Links per property shown on a resource page before paging"),
 )
 

@@ -19,7 +19,9 @@ class UserError(Exception):
 
 
 def wants_json() -> bool:
-    if request.args.get("format") == "json" or request.path.endswith(".json"):
+    if request.path.startswith(("/api/", "/healthz")) or request.path.endswith(".json"):
+        return True
+    if request.args.get("format") == "json":
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return (

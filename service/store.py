@@ -62,6 +62,7 @@ class Term:
 class SelectResult:
     columns: list[str]
     rows: list[dict[str, Term | None]]
+    truncated: bool = False  # rows were cut at the row cap (service.limits)
 
 
 class QueryForm:
@@ -225,6 +226,10 @@ class EmbeddedStore:
 
     def flush(self) -> None:
         self._store.flush()
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy into a new folder (RocksDB checkpoint: hard links where it can)."""
+        self._store.backup(str(target))
 
     def close(self) -> None:
         try:

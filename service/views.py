@@ -15,6 +15,7 @@ from .store import SelectResult, Term
 
 bp = Blueprint("views", __name__)
 LOOKUP_DIR = QUERIES_DIR / "lookup"
+RESERVED_ARGS = ("format", "timeout")  # not view parameters: output format, time limit (limits.py)
 
 
 def queries_dir() -> Any:
@@ -96,7 +97,7 @@ def index() -> Any:
 def view(name: str, fmt: str | None = None) -> Any:
     query = get_query(name, queries_dir())
     fmt = fmt or request.args.get("format")
-    values = {k: v for k, v in request.args.items() if k != "format"}
+    values = {k: v for k, v in request.args.items() if k not in RESERVED_ARGS}
     result = get_store().select(query.bind(resolve_iri_params(query, values)))
     if fmt == "csv":
         return Response(
@@ -105,7 +106,14 @@ def view(name: str, fmt: str | None = None) -> Any:
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     if fmt == "json" or (fmt is None and wants_json()):
-        return jsonify({"view": name, "columns": result.columns, "rows": rows_as_json(result)})
+        return jsonify(
+            {
+                "view": name,
+                "columns": result.columns,
+                "rows": rows_as_json(result),
+                "truncated": result.truncated,
+            }
+        )
     if fmt not in (None, "html"):
         raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json or csv")
     return render_template("view.html", query=query, values=values, result=result)
