@@ -51,7 +51,8 @@ def require_write() -> None:
     configured = current_app.config.get("WRITE_TOKEN")
     if not configured:
         raise UserError(
-            "writes over HTTP are switched off on this server (no RATSGRAPH_WRITE_TOKEN is set)", 403
+            "writes over HTTP are switched off on this server (no RATSGRAPH_WRITE_TOKEN is set)",
+            403,
         )
     if not _matches(presented, str(configured)):
         raise UserError("the bearer token is not valid for writing to this server", 403)

@@ -47,6 +47,10 @@ body_option = click.option(
 )
 
 
+class StoreInUse(click.ClickException):
+    exit_code = 2
+
+
 def _open(store: str, update_url: str | None = None, read_only: bool = False):  # noqa: ANN202
     from .store import open_store  # noqa: PLC0415
 
@@ -55,9 +59,9 @@ def _open(store: str, update_url: str | None = None, read_only: bool = False):  
     try:
         return open_store(store, read_only=read_only)
     except OSError as e:
-        raise click.ClickException(
-            f"cannot open the store at {store}: {e}. Is another ratsgraph process writing to it?"
-        ) from e
+        from .serving import in_use_message  # noqa: PLC0415
+
+        raise StoreInUse(in_use_message(store, e)) from e
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,10 +88,12 @@ def _load(store_obj, paths, body: str, base: str, graph: str | None = None) -> i
 
 def _serve(store_obj, host: str, port: int, base: str, body: str) -> None:  # noqa: ANN001
     from . import create_app  # noqa: PLC0415
+    from .serving import announce  # noqa: PLC0415
 
     app = create_app({"BASE_IRI": base, "BODY": body}, store=store_obj)
     click.echo(f"ratsgraph serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    with announce(store_obj, f"http://{host}:{port}"):
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
 @cli.command()
@@ -307,6 +313,48 @@ def export(store: str, update_url: str | None, fmt: str, output: str | None) -> 
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+@cli.command()
+@click.argument("target", type=click.Path(file_okay=False))
+@store_option
+def backup(target: str, store: str) -> None:
+    """Copy the store into TARGET, a new folder (a consistent checkpoint; cheap on one disk)."""
+    from .backup import backup_store  # noqa: PLC0415
+
+    if store.startswith(("http://", "https://")):
+        raise click.UsageError(
+            "backup works on an on-disk store; back up a remote one at its server"
+        )
+    s = _open(store)
+    try:
+        summary = backup_store(s, target)
+    except (OSError, FileExistsError) as e:
+        click.echo(f"error: backup of {store} into {target} failed: {e}", err=True)
+        sys.exit(2)
+    finally:
+        s.close()
+    click.echo(f"backed up {store} to {summary.line()}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(file_okay=False))
+@store_option
+@click.option("--force", is_flag=True, help="Replace a store that holds data already.")
+def restore(source: str, store: str, force: bool) -> None:
+    """Make the store a copy of the backup SOURCE (made by `ratsgraph backup` or POST /api/backup)."""
+    from .backup import restore_store  # noqa: PLC0415
+    from .serving import in_use_message  # noqa: PLC0415
+
+    try:
+        summary = restore_store(source, store, force)
+    except (ValueError, FileExistsError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except OSError as e:
+        click.echo(f"error: {in_use_message(store, e)}", err=True)
+        sys.exit(2)
+    click.echo(f"restored {source} into {summary.line()}")
 
 
 def main() -> None:

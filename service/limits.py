@@ -98,8 +98,11 @@ def _child(fn: Callable[[], Any], write_fd: int) -> None:
         os._exit(code)
 
 
-def run_stoppable(fn: Callable[[], T], timeout_s: float) -> T:
-    """Run ``fn`` in a forked child; its result, its error re-raised, or QueryStopped at the deadline."""
+def run_stoppable(fn: Callable[[], T], timeout_s: float, limit_s: float | None = None) -> T:
+    """Run ``fn`` in a forked child; its result, its error re-raised, or QueryStopped at the deadline.
+
+    ``limit_s`` is the limit named in the message when ``timeout_s`` is what is left of it.
+    """
     if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): limits are not enforced
         return fn()
     deadline = time.monotonic() + timeout_s
@@ -117,7 +120,7 @@ def run_stoppable(fn: Callable[[], T], timeout_s: float) -> T:
             left = deadline - time.monotonic()
             if left <= 0:
                 os.kill(pid, signal.SIGKILL)
-                raise QueryStopped(timeout_s)
+                raise QueryStopped(limit_s or timeout_s)
             if poller.poll(min(left, 1.0) * 1000):
                 chunk = os.read(read_fd, 1 << 20)
                 if not chunk:
@@ -164,7 +167,8 @@ class LimitedStore:
         if not self._slots.acquire(timeout=timeout):
             raise Busy(self.limits.max_concurrent)
         try:
-            return run_stoppable(fn, max(0.01, timeout - (time.monotonic() - started)))
+            left = max(0.01, timeout - (time.monotonic() - started))
+            return run_stoppable(fn, left, timeout)
         finally:
             self._slots.release()
 

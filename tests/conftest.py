@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,8 @@ def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            log = getattr(proc, "log_path", None)
+            out = Path(log).read_text(errors="replace") if log else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {out}")
         try:
             requests.get(url, timeout=1)
@@ -71,12 +73,12 @@ def client(app):  # noqa: ANN001, ANN201
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
-    copy = tmp_path_factory.mktemp("live") / "store"
-    shutil.copytree(sample_store_dir, copy)
+def start_server(
+    store_dir: Path, env: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen]:
+    """`ratsgraph serve` as a real process on a free port; stop it with `stop_server`."""
     port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="ratsgraph-serve-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -84,21 +86,72 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
             "from service.cli import main; main()",
             "serve",
             "--store",
-            str(copy),
+            str(store_dir),
             "--port",
             str(port),
         ],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
     )
+    log.close()
+    proc.log_path = log.name  # type: ignore[attr-defined] - a file, so a chatty server never blocks
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(url + "/", proc)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return url, proc
+
+
+def stop_server(proc: subprocess.Popen) -> str:
+    """Stop a server started by `start_server`; its output (the access log among it)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log = Path(proc.log_path)  # type: ignore[attr-defined]
+    out = log.read_text(encoding="utf-8", errors="replace")
+    log.unlink(missing_ok=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
+    copy = tmp_path_factory.mktemp("live") / "store"
+    shutil.copytree(sample_store_dir, copy)
+    url, proc = start_server(copy)
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
+
+
+def fill_synthetic(path: Path, n: int = 3000) -> None:
+    """A store of ``n`` plain triples in ten graphs: enough for a cross join that runs for hours."""
+    import pyoxigraph as ox  # noqa: PLC0415
+
+    store = ox.Store(str(path))
+    store.extend(
+        ox.Quad(
+            ox.NamedNode(f"http://example.org/s{i}"),
+            ox.NamedNode("http://example.org/p"),
+            ox.Literal(f"value {i}"),
+            ox.NamedNode(f"http://example.org/g{i % 10}"),
+        )
+        for i in range(n)
+    )
+    store.flush()
+    del store
+
+
+@pytest.fixture(scope="session")
+def synthetic_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("synthetic") / "store"
+    fill_synthetic(path)
+    return path

@@ -1,0 +1,175 @@
+"""Query limits: a query past its time limit is really stopped (503), others still answer; row cap."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from service import create_app
+from service.store import EmbeddedStore
+
+from .conftest import start_server, stop_server
+
+HOURS_LONG = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+TOKEN = "limits-test-token"
+
+
+def children_of(pid: int) -> list[int]:
+    """Child processes of ``pid`` (Linux lists them per thread; queries fork from request threads)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass  # the thread ended meanwhile
+    return found
+
+
+@pytest.fixture()
+def limited_app(synthetic_store_dir: Path, tmp_path: Path):  # noqa: ANN201
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "everything.rq").write_text(
+        "# title: Everything\n# param: o string  an object\n"
+        "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s\n",
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(synthetic_store_dir, read_only=True)
+    return create_app(
+        {
+            "TESTING": True,
+            "QUERY_TIMEOUT_S": 3.0,
+            "MAX_ROWS": 5,
+            "WRITE_TOKEN": TOKEN,
+            "QUERIES_DIR": str(views),
+            "MAX_QUERY_LENGTH": 500,
+            "MAX_UPLOAD_BYTES": 10_000,
+        },
+        store=store,
+    )
+
+
+def test_a_query_for_hours_is_stopped_at_the_limit_while_another_client_still_answers(
+    synthetic_store_dir: Path, tmp_path: Path
+) -> None:
+    url, proc = start_server(synthetic_store_dir, {"RATSGRAPH_QUERY_TIMEOUT_S": "3"})
+    try:
+        outcome: dict[str, object] = {}
+
+        def expensive() -> None:
+            started = time.monotonic()
+            r = requests.get(url + "/sparql", params={"query": HOURS_LONG}, timeout=60)
+            outcome.update(status=r.status_code, text=r.text, seconds=time.monotonic() - started)
+
+        thread = threading.Thread(target=expensive)
+        thread.start()
+        time.sleep(1.0)
+        assert len(children_of(proc.pid)) == 1  # the query runs, in its own process
+        started = time.monotonic()
+        cheap = requests.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=5)
+        health = requests.get(url + "/healthz", timeout=5)
+        cheap_seconds = time.monotonic() - started
+        thread.join(timeout=30)
+        assert (cheap.status_code, cheap.json()["boolean"], health.status_code) == (200, True, 200)
+        assert cheap_seconds < 1.0
+        assert outcome["status"] == 503
+        assert "stopped after the time limit of 3 s" in str(outcome["text"])
+        assert 3.0 <= float(outcome["seconds"]) < 8.0  # type: ignore[arg-type]
+        assert children_of(proc.pid) == []  # the work is gone, not left running in the background
+    finally:
+        stop_server(proc)
+
+
+def test_a_client_may_lower_the_time_limit(limited_app) -> None:  # noqa: ANN001
+    started = time.monotonic()
+    r = limited_app.test_client().get(
+        "/sparql", query_string={"query": HOURS_LONG, "timeout": "0.5"}
+    )
+    assert (r.status_code, time.monotonic() - started < 3.0) == (503, True)
+    assert "time limit of 0.5 s" in r.get_data(as_text=True)
+
+
+def test_only_a_token_holder_may_raise_the_time_limit(limited_app) -> None:  # noqa: ANN001
+    client = limited_app.test_client()
+    query = {"query": "ASK { }", "timeout": "60"}
+    anonymous = client.get("/sparql", query_string=query)
+    wrong = client.get("/sparql", query_string=query, headers={"Authorization": "Bearer nope"})
+    holder = client.get("/sparql", query_string=query, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert [anonymous.status_code, wrong.status_code, holder.status_code] == [403, 403, 200]
+    assert "raising it needs the write token" in anonymous.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("bad", ["soon", "-1", "0", "nan", "inf"])
+def test_a_time_limit_that_is_no_positive_number_is_a_400(limited_app, bad: str) -> None:  # noqa: ANN001
+    r = limited_app.test_client().get("/sparql", query_string={"query": "ASK {}", "timeout": bad})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("accept", "count"),
+    [
+        ("application/sparql-results+json", lambda body: body.count('"s":')),
+        ("application/sparql-results+xml", lambda body: body.count("<result>")),
+        ("text/csv", lambda body: len(body.strip().splitlines()) - 1),
+        ("text/tab-separated-values", lambda body: len(body.strip().splitlines()) - 1),
+    ],
+)
+def test_sparql_results_beyond_the_row_cap_are_cut_and_flagged(limited_app, accept, count) -> None:  # noqa: ANN001
+    r = limited_app.test_client().get(
+        "/sparql",
+        query_string={"query": "SELECT ?s ?o WHERE { ?s ?p ?o }"},
+        headers={"Accept": accept},
+    )
+    assert (r.status_code, r.headers.get("X-Ratsgraph-Truncated")) == (200, "true")
+    assert count(r.get_data(as_text=True)) == 5
+
+
+def test_a_result_within_the_row_cap_is_not_flagged(limited_app) -> None:  # noqa: ANN001
+    r = limited_app.test_client().get(
+        "/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"}
+    )
+    assert (r.status_code, r.headers.get("X-Ratsgraph-Truncated")) == (200, None)
+    assert len(r.get_json()["results"]["bindings"]) == 5
+
+
+def test_a_view_beyond_the_row_cap_says_it_was_truncated(limited_app) -> None:  # noqa: ANN001
+    r = limited_app.test_client().get("/views/everything.json")
+    data = r.get_json()
+    assert (len(data["rows"]), data["truncated"], r.headers["X-Ratsgraph-Truncated"]) == (
+        5,
+        True,
+        "true",
+    )
+    assert data["rows"][0] == {"s": "http://example.org/s0", "o": "value 0"}
+
+
+def test_a_query_longer_than_the_limit_is_refused_with_413(limited_app) -> None:  # noqa: ANN001
+    long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 600
+    client = limited_app.test_client()
+    by_get = client.get("/sparql", query_string={"query": long_query})
+    by_post = client.post(
+        "/sparql", data=long_query, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert [by_get.status_code, by_post.status_code] == [413, 413]
+    assert "at most 500 allowed" in by_get.get_data(as_text=True)
+
+
+def test_a_body_larger_than_the_upload_limit_is_refused_with_413(limited_app) -> None:  # noqa: ANN001
+    r = limited_app.test_client().post(
+        "/api/documents",
+        data={"file": (__import__("io").BytesIO(b"x" * 20_000), "big.txt")},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert (r.status_code, r.get_json()["status"]) == (413, 413)
+
+
+def test_no_query_process_outlives_its_request(limited_app) -> None:  # noqa: ANN001
+    client = limited_app.test_client()
+    client.get("/sparql", query_string={"query": HOURS_LONG, "timeout": "0.3"})
+    client.get("/sparql", query_string={"query": "ASK {}"})
+    assert children_of(os.getpid()) == []
