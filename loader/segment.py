@@ -49,6 +49,9 @@ STATUTE = re.compile(r"^\s*(?:Vom\s+\d{1,2}\.\s*\w+\s+\d{4}|§\s*\d+\s*)$", re.M
 
 NUMBERED = re.compile(r"^[ \t]*[„\"“]?[ \t]*(?P<n>\d{1,2})\.(?=[ \t]|$|[„\"“])[ \t]*[„\"“,]*[ \t]*")
 ZU_POINT = re.compile(r"^\s*zu\s+(?P<n>\d{1,2})\.\s*$", re.M | re.I)
+POINT_NOTE = re.compile(
+    r"\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d{1,2}(?:\s*(?:und|,)\s*\d{1,2})*", re.I
+)
 ZU_BESCHLUSSPUNKT = re.compile(r"^\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d", re.I)
 OPEN_QUOTE = re.compile(r"[ \t]*(?:„|\"|“|,,|‚)")
 CLOSE_QUOTE = re.compile(r"(?:[\"“”]'?|''|/')[ \t]*(?=\n|$)")
@@ -421,8 +424,16 @@ def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
                 note_end = p.end
                 p.end = _trim_end(text, p.start, close.start())
                 if text[note_start:note_end].strip():
+                    # "Zum Beschlusspunkt 2 wurde ..." speaks of point 2 only
+                    named = [
+                        int(n)
+                        for n in re.findall(
+                            r"\d{1,2}", (POINT_NOTE.match(text, note_start) or [""])[0]
+                        )
+                    ]
                     for b in block:
-                        b.note = (note_start, note_end)
+                        if not named or b.number in named:
+                            b.note = (note_start, note_end)
                     block = []
         # "Zu Beschlusspunkt N:" sections
         for i, (s, e) in enumerate(sections):

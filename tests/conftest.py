@@ -31,12 +31,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0) -> None:
+def wait_for_http(
+    url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            log = getattr(proc, "log_path", None)
-            out = Path(log).read_text(errors="replace") if log else ""
+            out = log.read_text(errors="replace") if log else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {out}")
         try:
             requests.get(url, timeout=1)
@@ -78,28 +79,29 @@ def start_server(
 ) -> tuple[str, subprocess.Popen]:
     """`ratsgraph serve` as a real process on a free port; stop it with `stop_server`."""
     port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="ratsgraph-serve-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from service.cli import main; main()",
-            "serve",
-            "--store",
-            str(store_dir),
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-    )
-    log.close()
-    proc.log_path = log.name  # type: ignore[attr-defined] - a file, so a chatty server never blocks
+    # a file, not a pipe: a full pipe would block the server
+    log = Path(tempfile.mkstemp(prefix="ratsgraph-serve-", suffix=".log")[1])
+    with log.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from service.cli import main; main()",
+                "serve",
+                "--store",
+                str(store_dir),
+                "--port",
+                str(port),
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+        )
+    proc.log_path = log  # type: ignore[attr-defined]
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/", proc)
+        wait_for_http(url + "/", proc, log=log)
     except BaseException:
         stop_server(proc)
         raise
@@ -114,7 +116,7 @@ def stop_server(proc: subprocess.Popen) -> str:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    log = Path(proc.log_path)  # type: ignore[attr-defined]
+    log: Path = proc.log_path  # type: ignore[attr-defined]
     out = log.read_text(encoding="utf-8", errors="replace")
     log.unlink(missing_ok=True)
     return out
