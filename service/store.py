@@ -234,7 +234,7 @@ class EmbeddedStore:
     def close(self) -> None:
         try:
             self._store.flush()
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a read-only handle has nothing to flush
             pass
         del self._store
 
