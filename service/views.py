@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 
 from . import get_store
 from .errors import UserError, wants_json
-from .queries import QUERIES_DIR, NamedQuery, get_query, load_queries
+from .queries import MAX_VALUE_LENGTH, QUERIES_DIR, NamedQuery, get_query, load_queries
 from .store import SelectResult, Term
 
 bp = Blueprint("views", __name__)
@@ -29,6 +29,11 @@ def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, s
         raw = values.get(param.name)
         if param.type != "iri" or not raw or ":" in raw:
             continue
+        if len(raw) > MAX_VALUE_LENGTH:  # say so in the view's terms, not the lookup's
+            raise UserError(
+                f"parameter {param.name!r} of view {query.name} is {len(raw)} characters long; "
+                f"at most {MAX_VALUE_LENGTH} allowed"
+            )
         lookup = get_query("actor", LOOKUP_DIR)
         found = get_store().select(lookup.bind({"label": raw.strip()}))
         iris = sorted({r["actor"].value for r in found.rows if r.get("actor")})
