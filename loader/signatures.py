@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import permutations
 
 from loader.model import Signatory, Span, Warning
@@ -40,8 +41,13 @@ def compact(text: str) -> str:
     return _LETTERS.sub("", text.lower())
 
 
+@lru_cache(maxsize=65536)
 def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio() if a and b else 0.0
+    """difflib similarity, memoised: the same lines are scored against every label and person."""
+    if not a or not b:
+        return 0.0
+    m = SequenceMatcher(None, a, b)
+    return m.ratio()
 
 
 @dataclass
