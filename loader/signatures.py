@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import permutations
+
+from rapidfuzz import fuzz
 
 from loader.model import Signatory, Span, Warning
 from loader.reference import Person, Reference
@@ -46,8 +47,7 @@ def _ratio(a: str, b: str) -> float:
     """difflib similarity, memoised: the same lines are scored against every label and person."""
     if not a or not b:
         return 0.0
-    m = SequenceMatcher(None, a, b)
-    return m.ratio()
+    return fuzz.ratio(a, b) / 100.0
 
 
 @dataclass
