@@ -98,16 +98,33 @@ def _child(fn: Callable[[], Any], write_fd: int) -> None:
         os._exit(code)
 
 
-def run_stoppable(fn: Callable[[], T], timeout_s: float, limit_s: float | None = None) -> T:
+def run_stoppable(
+    fn: Callable[[], T],
+    timeout_s: float,
+    limit_s: float | None = None,
+    gate: threading.Lock | None = None,
+) -> T:
     """Run ``fn`` in a forked child; its result, its error re-raised, or QueryStopped at the deadline.
 
-    ``limit_s`` is the limit named in the message when ``timeout_s`` is what is left of it.
+    ``limit_s`` is the limit named in the message when ``timeout_s`` is what is left of it. ``gate``
+    is held while forking: the writer holds it too, so no child starts with a store lock held by a
+    write in another thread (a child would wait for it forever).
     """
     if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): limits are not enforced
         return fn()
     deadline = time.monotonic() + timeout_s
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    if gate is not None:
+        if not gate.acquire(timeout=timeout_s):
+            os.close(read_fd)
+            os.close(write_fd)
+            raise QueryStopped(limit_s or timeout_s)
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if gate is not None and pid != 0:
+            gate.release()
     if pid == 0:  # pragma: no cover - runs in the child, which exits inside _child
         os.close(read_fd)
         _child(fn, write_fd)
@@ -153,7 +170,7 @@ class LimitedStore:
         self.inner = inner
         self.limits = limits
         self._slots = threading.BoundedSemaphore(limits.max_concurrent)
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.Lock()  # one write at a time, and no fork during a write
 
     def __repr__(self) -> str:
         return f"LimitedStore({self.inner!r}, {self.limits})"
@@ -167,8 +184,16 @@ class LimitedStore:
         if not self._slots.acquire(timeout=timeout):
             raise Busy(self.limits.max_concurrent)
         try:
-            left = max(0.01, timeout - (time.monotonic() - started))
-            return run_stoppable(fn, left, timeout)
+            for attempt in (1, 2):
+                left = max(0.01, timeout - (time.monotonic() - started))
+                try:
+                    return run_stoppable(fn, left, timeout, self._write_lock)
+                except OSError:
+                    # A child reads the store as it was at the fork; if a write since then retired a
+                    # file it needed, a fresh child sees the new state. Once; then it is an error.
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
         finally:
             self._slots.release()
 

@@ -139,15 +139,17 @@ def fill_synthetic(path: Path, n: int = 3000) -> None:
     import pyoxigraph as ox  # noqa: PLC0415
 
     store = ox.Store(str(path))
-    store.extend(
-        ox.Quad(
-            ox.NamedNode(f"http://example.org/s{i}"),
-            ox.NamedNode("http://example.org/p"),
-            ox.Literal(f"value {i}"),
-            ox.NamedNode(f"http://example.org/g{i % 10}"),
+    for graph in (lambda i: ox.NamedNode(f"http://example.org/g{i % 10}"), lambda i: None):
+        # in its named graph and in the default graph, which the store keeps as their merge
+        store.extend(
+            ox.Quad(
+                ox.NamedNode(f"http://example.org/s{i}"),
+                ox.NamedNode("http://example.org/p"),
+                ox.Literal(f"value {i}"),
+                graph(i),
+            )
+            for i in range(n)
         )
-        for i in range(n)
-    )
     store.flush()
     del store
 
