@@ -1,20 +1,13 @@
-"""Query limits that really stop the work: every read runs in a forked child killed at its deadline.
+"""Query limits: time limits that really stop the work, a row cap, and limits on request sizes.
 
-pyoxigraph cannot cancel a running query from Python, so a thread that ran past its limit would keep
-burning a core for as long as the query likes (jena#3535, oxigraph#1336 are users hit by exactly
-that). A forked child sees the store as it was at the fork — the parent's open handle, with no
-reopening and no stale snapshot — runs the read, sends the answer back through a pipe and leaves with
-``os._exit``, so it never flushes or closes the parent's store; at the deadline the parent SIGKILLs
-it. This wraps any `Store` (embedded, in memory, remote: killing the child closes its connection).
-Writes stay in the parent, one at a time. Measured: a fork costs ~3-5 ms per query.
+`LimitedStore` wraps any `Store`: every read runs in a stoppable child (stoppable.py) under the
+request's time limit, at most ``max_concurrent`` at once, and SELECT results are cut at the row cap
+with the response flagged. Writes stay in the serving process, one at a time. Anyone may lower the
+time limit of a request (``timeout=``); only a token holder may raise it (QLever's rule).
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import select
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,21 +18,10 @@ from rdflib import Graph
 
 from .errors import UserError
 from .resultcap import cut_results
+from .stoppable import run_stoppable
 from .store import SelectResult, Store
 
 T = TypeVar("T")
-
-
-class QueryStopped(UserError):
-    """The query ran into its time limit and was stopped (503: the client may retry a narrower one)."""
-
-    def __init__(self, timeout_s: float) -> None:
-        super().__init__(
-            f"the query was stopped after the time limit of {timeout_s:g} s; narrow it down (more "
-            "specific patterns, a LIMIT) or ask for a lower cost; token holders may raise the limit "
-            "with the 'timeout' parameter",
-            503,
-        )
 
 
 class Busy(UserError):
@@ -71,96 +53,6 @@ def note_truncated() -> None:
 
     if has_request_context():
         g.truncated = True
-
-
-def _child(fn: Callable[[], Any], write_fd: int) -> None:
-    """In the forked child: run, pickle the answer or the error, write it, and leave at once."""
-    code = 0
-    try:
-        try:
-            payload = pickle.dumps(("ok", fn()), protocol=pickle.HIGHEST_PROTOCOL)
-        except UserError as e:
-            payload = pickle.dumps(("user", e.message, e.status))
-        except SyntaxError as e:
-            payload = pickle.dumps(("syntax", str(e), 400))
-        except ValueError as e:
-            payload = pickle.dumps(("value", str(e), 400))
-        except OSError as e:
-            payload = pickle.dumps(("os", str(e), 503))
-        except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
-            payload = pickle.dumps(("internal", f"{type(e).__name__}: {e}", 500))
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_fd, view) :]
-    except BaseException:  # noqa: BLE001 - nothing may escape a forked child
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def run_stoppable(
-    fn: Callable[[], T],
-    timeout_s: float,
-    limit_s: float | None = None,
-    gate: threading.Lock | None = None,
-) -> T:
-    """Run ``fn`` in a forked child; its result, its error re-raised, or QueryStopped at the deadline.
-
-    ``limit_s`` is the limit named in the message when ``timeout_s`` is what is left of it. ``gate``
-    is held while forking: the writer holds it too, so no child starts with a store lock held by a
-    write in another thread (a child would wait for it forever).
-    """
-    if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): limits are not enforced
-        return fn()
-    deadline = time.monotonic() + timeout_s
-    read_fd, write_fd = os.pipe()
-    if gate is not None:
-        if not gate.acquire(timeout=timeout_s):
-            os.close(read_fd)
-            os.close(write_fd)
-            raise QueryStopped(limit_s or timeout_s)
-    pid = -1
-    try:
-        pid = os.fork()
-    finally:
-        if gate is not None and pid != 0:
-            gate.release()
-    if pid == 0:  # pragma: no cover - runs in the child, which exits inside _child
-        os.close(read_fd)
-        _child(fn, write_fd)
-    os.close(write_fd)
-    chunks: list[bytes] = []
-    poller = select.poll()
-    poller.register(read_fd, select.POLLIN | select.POLLHUP)
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                raise QueryStopped(limit_s or timeout_s)
-            if poller.poll(min(left, 1.0) * 1000):
-                chunk = os.read(read_fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-    if not chunks:
-        raise OSError("the query process ended without an answer")
-    kind, *rest = pickle.loads(b"".join(chunks))
-    if kind == "ok":
-        return rest[0]
-    message, status = rest
-    if kind == "syntax":
-        raise SyntaxError(message)
-    if kind == "value":
-        raise UserError(message, 400)
-    if kind == "os":
-        raise OSError(message)
-    if kind == "user":
-        raise UserError(message, status)
-    raise RuntimeError(f"query failed in its process: {message}")
 
 
 class LimitedStore:
