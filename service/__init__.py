@@ -27,13 +27,14 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         )
     app.extensions["ratsgraph"] = store
 
-    from . import api, auth, errors, health, limits, pages, sparql, views  # noqa: PLC0415
+    from . import api, auth, errors, health, limits, openapi, pages, sparql, views  # noqa: PLC0415
 
     health.init_app(app)  # first: its clock starts before the other hooks run
     limits.init_app(app)  # wraps the store: reads stop at the time limit, rows at the cap
     auth.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    openapi.init_app(app)
     views.init_app(app)
     sparql.init_app(app)
     pages.init_app(app)

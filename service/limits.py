@@ -22,6 +22,7 @@ from .stoppable import run_stoppable
 from .store import SelectResult, Store
 
 T = TypeVar("T")
+MIN_TIMEOUT_S = 0.1  # below that a fork alone may not finish: a limit nobody could meet
 
 
 class Busy(UserError):
@@ -165,14 +166,16 @@ def requested_timeout(raw: str | None, default: float, ceiling: float, token_hol
     >>> requested_timeout(None, 20.0, 600.0, False)
     20.0
     """
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = float(raw)
     except ValueError:
         raise UserError(f"'timeout' must be a number of seconds, got {raw[:50]!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise UserError(f"'timeout' must be a positive number of seconds, got {raw[:50]!r}")
+    if not value >= MIN_TIMEOUT_S or value == float("inf"):  # NaN fails the comparison too
+        raise UserError(
+            f"'timeout' must be a number of seconds from {MIN_TIMEOUT_S:g} up, got {raw[:50]!r}"
+        )
     if value > default and not token_holder:
         raise UserError(
             f"'timeout' {value:g} s is above this server's limit of {default:g} s; anyone may lower "
@@ -222,7 +225,10 @@ def init_app(app: Any) -> None:
                 raise UserError(
                     f"the query is {len(query)} characters long; at most {max_query} allowed", 413
                 )
-        raw = request.args.get("timeout")
+        given = request.args.getlist("timeout")
+        if len(given) > 1:
+            raise UserError(f"'timeout' is given {len(given)} times; expected it once")
+        raw = given[0] if given else None
         if raw is None and request.mimetype == "application/x-www-form-urlencoded":
             from urllib.parse import parse_qs  # noqa: PLC0415
 

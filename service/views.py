@@ -103,6 +103,9 @@ def view(name: str, fmt: str | None = None) -> Any:
     query = get_query(name, queries_dir())
     fmt = fmt or request.args.get("format")
     values = {k: v for k, v in request.args.items() if k not in RESERVED_ARGS}
+    repeated = sorted(k for k in values if len(request.args.getlist(k)) > 1)
+    if repeated:
+        raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
     result = get_store().select(query.bind(resolve_iri_params(query, values)))
     if fmt == "csv":
         return Response(

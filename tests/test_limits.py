@@ -104,8 +104,10 @@ def test_only_a_token_holder_may_raise_the_time_limit(limited_app) -> None:  # n
     assert "raising it needs the write token" in anonymous.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("bad", ["soon", "-1", "0", "nan", "inf"])
-def test_a_time_limit_that_is_no_positive_number_is_a_400(limited_app, bad: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("bad", ["", "soon", "-1", "0", "0.05", "nan", "inf", "1e999"])
+def test_a_time_limit_that_is_no_number_from_a_tenth_of_a_second_up_is_a_400(
+    limited_app, bad: str
+) -> None:  # noqa: ANN001
     r = limited_app.test_client().get("/sparql", query_string={"query": "ASK {}", "timeout": bad})
     assert r.status_code == 400
 
