@@ -10,6 +10,7 @@ are kept as ``dct:source``. Objects of the older export shape go through `oparl_
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -134,12 +135,14 @@ def _source(g: Graph, node: URIRef, oparl_id: str | None) -> None:
 
 def map_object(obj: dict[str, Any], ctx: Context) -> tuple[URIRef, Graph]:
     """The named graph of one OParl object; updates ``ctx.index``. Raises OParlError on bad input."""
-    oid = obj.get("id") if isinstance(obj, dict) else None
-    kind = type_name(obj)
-    if not oid or kind is None:
+    if not isinstance(obj, dict):
+        raise OParlError("?", f"not an OParl object but {type(obj).__name__}")
+    oid, kind = obj.get("id"), type_name(obj)
+    if kind is None:
+        raise OParlError(str(oid or "?"), f"not an OParl object: unknown type {obj.get('type')!r}")
+    if not oid:
         raise OParlError(
-            str(oid or "(object without id)"),
-            f"not an OParl object: type {obj.get('type') if isinstance(obj, dict) else type(obj).__name__!r}",
+            "?", f"an OParl {kind} without id: {json.dumps(obj, ensure_ascii=False)[:120]}"
         )
     mapper = _MAPPERS.get(kind)
     if mapper is None:

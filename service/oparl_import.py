@@ -30,10 +30,10 @@ from loader.iris import DEFAULT_BASE, Minter
 from loader.metadata import FileLinks, reconcile
 from loader.oparl import Context, Index, OParlError, committee_sources, file_metadata, map_object
 from loader.oparl_legacy import local_id, type_name
-from loader.reference import load_reference
+from loader.reference import REFERENCE_DIR, load_reference
 from loader.vocab import FOAF, RB, RDF
 
-from .loading import ensure_reference, reference_graph
+from .loading import ONTOLOGY_DIR, ensure_reference, reference_graph
 from .oparl_sources import FetchError, FolderSource, Http, HttpSource
 from .store import Store
 
@@ -146,11 +146,12 @@ class Importer:
         self.progress = progress
         self.report = ImportReport()
         self._seen = 0
+        self._unread: list[FetchError] = []
 
     def run(self) -> ImportReport:
         started = time.monotonic()
         run_start = datetime.now(UTC).replace(microsecond=0).isoformat()
-        ensure_reference(self.store, self.minter.body, self.minter.base)
+        self._reference()
         try:
             since = self.state.complete_since if isinstance(self.source, HttpSource) else None
             for body in self.source.bodies():
@@ -162,10 +163,14 @@ class Importer:
                     else:
                         self._object(kind, obj)
         except FetchError as e:
-            self.report.failures.append((e.where, e.reason))
+            self._unread.append(e)
         finally:
-            self.report.failures += [(e.where, e.reason) for e in self.source.failures]
-            self.report.complete = not self.report.failures
+            # Pages or files that could not be read make the run incomplete: the next run asks
+            # again from the last complete one. A malformed object is reported but does not: asking
+            # again would give the same object, and a fixed one comes back as modified.
+            self._unread += self.source.failures
+            self.report.failures += [(e.where, e.reason) for e in self._unread]
+            self.report.complete = not self._unread
             if self.report.complete:
                 self.state.complete_since = run_start
             self.state.save()
@@ -173,6 +178,18 @@ class Importer:
                 self.store.flush()  # type: ignore[attr-defined]
             self.report.seconds = time.monotonic() - started
         return self.report
+
+    def _reference(self) -> None:
+        """The ontology and reference data, (re)loaded only when their files changed: their blank
+        nodes would otherwise make every run rewrite them."""
+        digest = hashlib.sha256(
+            (ONTOLOGY_DIR / "ratsgraph.ttl").read_bytes()
+            + (REFERENCE_DIR / f"{self.minter.body}.ttl").read_bytes()
+            + self.minter.base.encode()
+        ).hexdigest()
+        if self.state.hashes.get("(reference data)") != digest:
+            ensure_reference(self.store, self.minter.body, self.minter.base)
+            self.state.hashes["(reference data)"] = digest
 
     def _tick(self, kind: str) -> None:
         self._seen += 1
@@ -212,7 +229,7 @@ class Importer:
         try:
             data, suffix = self._text(obj)
         except FetchError as e:
-            self.report.failures.append((e.where, e.reason))
+            self._unread.append(e)
             return
         digest = hashlib.sha256(
             json.dumps([obj, links.__dict__], sort_keys=True, default=str).encode()
