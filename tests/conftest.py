@@ -30,11 +30,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0) -> None:
+def wait_for_http(
+    url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            out = log.read_text(errors="replace") if log else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {out}")
         try:
             requests.get(url, timeout=1)
@@ -74,9 +76,12 @@ def client(app):  # noqa: ANN001, ANN201
 @pytest.fixture(scope="session")
 def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
-    copy = tmp_path_factory.mktemp("live") / "store"
+    live = tmp_path_factory.mktemp("live")
+    copy = live / "store"
     shutil.copytree(sample_store_dir, copy)
     port = free_port()
+    log = live / "server.log"  # a file, not a pipe: a full pipe would block the server
+    log_file = log.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -88,13 +93,13 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
             "--port",
             str(port),
         ],
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/", proc)
+        wait_for_http(url + "/", proc, log=log)
         yield url
     finally:
         proc.terminate()
@@ -102,3 +107,5 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        log_file.close()
