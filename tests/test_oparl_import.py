@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from service import create_app
 from service.oparl_import import ImportReport, import_oparl
 from service.oparl_sources import Http
 from service.store import EmbeddedStore
+from service.views import rows_as_json, run_view
 
 from .conftest import CORPUS
 from .oparl_server import DRESDEN, OParlServer, corpus_objects, pdf_with_text
@@ -108,18 +110,20 @@ def test_a_disagreement_between_text_and_oparl_is_a_warning_in_the_report(folder
     ]
 
 
-def test_the_a0222_16_chain_shows_its_status_history(folder) -> None:
+def test_the_resolution_view_of_the_a0222_16_chain_shows_its_status_history(folder) -> None:
     store, _, _ = folder
-    rows = store.select(
-        PREFIXES
-        + """SELECT DISTINCT ?file ?asOf WHERE { GRAPH ?g {
-          ?res rb:decidesOn/dct:identifier "A0222/16" ; rb:session/rb:sessionNumber "JHA/026/2016" .
-          ?point <http://data.europa.eu/eli/ontology#is_part_of> ?res .
-          ?a rb:statusOf ?point ; rb:reportedIn ?report . ?report rb:fileName ?file .
-          OPTIONAL { ?a rb:asOf ?asOf } } } ORDER BY ?file"""
-    ).rows
-    files = sorted({r["file"].value for r in rows})
-    assert files == [f"{n}.txt" for n in (268419, 306692, 342330, 451173, 492746, 574102, 634790)]
+    app = create_app({"TESTING": True}, store=store)
+    with app.app_context():
+        rows = rows_as_json(run_view("resolution", {"vorlage": "A0222/16"}))
+    # The seven interim reports, each with its status; the session and its date come from OParl.
+    # (Their order depends on which report dates the extraction could read.)
+    history = sorted(
+        (r["report"].rsplit("/", 1)[1], r["session"], r["session_date"], r["status"]) for r in rows
+    )
+    assert history == [
+        (report, "JHA/026/2016", "2016-06-09", "in_umsetzung")
+        for report in ("268419", "306692", "342330", "451173", "492746", "574102", "634790")
+    ]
 
 
 def test_a_second_folder_import_changes_nothing(folder) -> None:
