@@ -128,9 +128,23 @@ def _ref(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int) and str(value) else None
 
 
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def iri(value: str, where: str) -> URIRef:
+    """An OParl URL as an IRI, refused when it could not be written safely into N-Triples/SPARQL.
+
+    >>> iri("https://oparl.example/files/1", "x")
+    rdflib.term.URIRef('https://oparl.example/files/1')
+    """
+    if not _IRI.match(value):
+        raise OParlError(where, f"{value!r} is not a valid http(s) IRI")
+    return URIRef(value)
+
+
 def _source(g: Graph, node: URIRef, oparl_id: str | None) -> None:
     if is_url(oparl_id):
-        g.add((node, DCTERMS.source, URIRef(oparl_id)))
+        g.add((node, DCTERMS.source, iri(oparl_id, oparl_id)))
 
 
 def map_object(obj: dict[str, Any], ctx: Context) -> tuple[URIRef, Graph]:
@@ -342,7 +356,7 @@ def file_metadata(obj: dict[str, Any], doc: URIRef, g: Graph) -> None:
         g.add((doc, DCTERMS.format, Literal(obj["mimeType"])))
     for key in ("accessUrl", "downloadUrl"):
         if is_url(obj.get(key)):
-            g.add((doc, DCAT.downloadURL, URIRef(obj[key])))
+            g.add((doc, DCAT.downloadURL, iri(obj[key], str(obj.get("id")))))
             break
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
+from loader.errors import LoadError
 from loader.graph import DocumentInfo, build_graph, new_graph
 from loader.iris import DEFAULT_BASE, Minter
 from loader.metadata import FileLinks, reconcile
@@ -238,7 +239,11 @@ class Importer:
         if self.state.hashes.get(fid) == digest:
             self.report.unchanged["File"] += 1
             return
-        doc, graph = self._document(obj, fid, data, suffix, links)
+        try:
+            doc, graph = self._document(obj, fid, data, suffix, links)
+        except (OParlError, LoadError) as e:  # bad metadata, an unreadable PDF: the file's fault
+            self.report.failures.append((fid, str(e)))
+            return
         self._write(fid, "File", doc, graph, digest)
 
     def _links(self, obj: dict[str, Any]) -> FileLinks:

@@ -186,3 +186,49 @@ def test_a_session_the_text_prints_differently_is_kept_and_warned_about() -> Non
         "session: the text reads 'OSR LB/038/2022', the OParl meeting is 'OSR LB/037/2022'; "
         "keeping the text's"
     ]
+
+
+def test_an_oparl_id_that_is_no_valid_iri_is_refused_naming_the_object(ctx: Context) -> None:
+    bad = {
+        "id": ID + "papers/3> <x",
+        "type": "https://schema.oparl.org/1.1/Paper",
+        "reference": "V1/21",
+    }
+    with pytest.raises(OParlError, match=r"is not a valid http\(s\) IRI"):
+        map_object(bad, ctx)
+
+
+def test_a_membership_names_person_committee_role_and_dates(ctx: Context) -> None:
+    ctx.index.committees[ID + "org/10"] = DD + "committee/jha"
+    map_object(
+        {
+            "id": ID + "people/4",
+            "type": "https://schema.oparl.org/1.1/Person",
+            "givenName": "Melanie",
+            "familyName": "Hörenz-Pissang",
+        },
+        ctx,
+    )
+    membership = {
+        "id": ID + "memberships/8",
+        "type": "https://schema.oparl.org/1.1/Membership",
+        "person": ID + "people/4",
+        "organization": ID + "org/10",
+        "role": "Vorsitzende",
+        "startDate": "2019-09-01",
+    }
+    _, g = map_object(membership, ctx)
+    m = URIRef(DD + "membership/8")
+    rows = g.query(
+        """SELECT ?person ?org ?role ?start WHERE { ?m org:member ?person ; org:organization ?org ;
+        rb:membershipRole ?role ; org:memberDuring/time:hasBeginning/time:inXSDDate ?start }""",
+        initBindings={"m": m},
+    )
+    assert [tuple(r) for r in rows] == [
+        (
+            URIRef(DD + "person/melanie-hoerenz-pissang"),
+            URIRef(DD + "committee/jha"),
+            Literal("Vorsitzende", lang="de"),
+            Literal("2019-09-01", datatype=XSD.date),
+        )
+    ]
