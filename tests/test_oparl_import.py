@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from service import create_app
+from service.cli import cli
 from service.oparl_import import ImportReport, import_oparl
 from service.oparl_sources import Http
 from service.store import EmbeddedStore
@@ -235,3 +237,20 @@ def test_an_unreachable_endpoint_is_an_error_naming_the_url(tmp_path) -> None:
     assert not report.complete
     assert len(report.failures) == 1 and report.failures[0][0] == url
     assert re.match(r"cannot connect", report.failures[0][1])
+
+
+def test_the_import_oparl_command_reports_and_a_second_run_stores_nothing(tmp_path) -> None:
+    args = ["import-oparl", str(RATSINFO), "--store", str(tmp_path / "store")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[0] == "stored: 44 File, 14 Meeting, 8 Organization, 26 Paper"
+    assert (tmp_path / "store.oparl-state.json").is_file()
+    second = CliRunner().invoke(cli, args)
+    assert (second.exit_code, second.output.splitlines()[0]) == (0, "stored: nothing")
+
+
+def test_the_import_oparl_command_names_a_missing_folder(tmp_path) -> None:
+    missing = tmp_path / "no-such-dump"
+    result = CliRunner().invoke(cli, ["import-oparl", str(missing), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert f"error: {missing}: no such folder" in result.output
