@@ -88,6 +88,8 @@ class ImportState:
         self.source: str | None = data.get("source")
         self.complete_since: str | None = data.get("complete_since")
         self.hashes: dict[str, str] = data.get("hashes", {})
+        # file id -> its own links (File.paper/meeting) and the digest of all links it was stored with
+        self.files: dict[str, dict[str, Any]] = data.get("files", {})
         self.index = Index.from_json(data.get("index"))
         self._saved = time.monotonic()
 
@@ -99,6 +101,7 @@ class ImportState:
             "source": self.source,
             "complete_since": self.complete_since,
             "hashes": self.hashes,
+            "files": self.files,
             "index": self.index.to_json(),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,6 +151,7 @@ class Importer:
         self.report = ImportReport()
         self._seen = 0
         self._unread: list[FetchError] = []
+        self._done: set[str] = set()  # files seen in this run
 
     def run(self) -> ImportReport:
         started = time.monotonic()
@@ -163,6 +167,7 @@ class Importer:
                         self._file(obj)
                     else:
                         self._object(kind, obj)
+            self._relink()
         except FetchError as e:
             self._unread.append(e)
         finally:
@@ -226,6 +231,7 @@ class Importer:
             self.report.failures.append((str(fid or "?"), "not an OParl File object"))
             return
         fid = str(fid)
+        self._done.add(fid)
         links = self._links(obj)
         try:
             data, suffix = self._text(obj)
@@ -245,6 +251,24 @@ class Importer:
             self.report.failures.append((fid, str(e)))
             return
         self._write(fid, "File", doc, graph, digest)
+        own = {"paper": _ids(obj.get("paper")), "meeting": _ids(obj.get("meeting"))}
+        self.state.files[fid] = {"own": own, "links": _digest(links)}
+
+    def _relink(self) -> None:
+        """Files not listed as modified whose paper or meeting changed (a new consultation, a
+        renumbered session) are fetched again, so their graph does not keep stale links."""
+        for fid, known in list(self.state.files.items()):
+            if (
+                fid in self._done
+                or _digest(self._links({"id": fid, **known["own"]})) == known["links"]
+            ):
+                continue
+            try:
+                obj = self.source.fetch(fid)
+            except FetchError as e:
+                self._unread.append(e)
+                continue
+            self._file(obj)
 
     def _links(self, obj: dict[str, Any]) -> FileLinks:
         index, fid = self.state.index, str(obj["id"])
@@ -322,6 +346,11 @@ class Importer:
         if extraction is None or graph.value(doc, RB.fileName) is None:
             graph.add((doc, RB.fileName, Literal(name)))
         return doc, graph
+
+
+def _digest(links: FileLinks) -> str:
+    data = json.dumps([links.papers, links.meetings, links.candidates], sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
 
 
 def reconcile_without_text(links: FileLinks) -> dict[str, Any] | None:

@@ -180,6 +180,22 @@ def test_a_changed_paper_is_updated_in_place_by_the_next_run(objects, tmp_path) 
     assert [r["t"].value for r in titles] == ["Neufassung der Rahmenregelung (geändert)"]
 
 
+def test_a_file_whose_paper_changed_is_fetched_again_and_relinked(objects, tmp_path) -> None:
+    objects = copy.deepcopy(objects)
+    with OParlServer(objects, page_size=50) as server:
+        store, _ = fresh(tmp_path, server.system_url)
+        # The council treats A0219/16 again in another meeting; only the paper is modified.
+        paper = next(p for p in objects["Paper"] if p["reference"] == "A0219/16")
+        paper["consultation"].append(
+            {"meeting": DRESDEN + "bodies/0001/meetings/4987", "authoritative": False}
+        )
+        paper["modified"] = "2099-01-01T00:00:00+00:00"
+        report = import_oparl(store, server.system_url, state_path=tmp_path / "state.json")
+        refetched = sorted(r for r in server.requests if r.startswith("/bodies/0001/files/"))
+    assert dict(report.stored) == {"Paper": 1, "File": 2}
+    assert refetched == ["/bodies/0001/files/258865", "/bodies/0001/files/267714"]
+
+
 def test_an_interrupted_import_resumes_without_losing_or_duplicating(
     folder, objects, tmp_path
 ) -> None:
