@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,94 +25,19 @@ from rdflib import Graph, Literal, URIRef
 from loader.errors import LoadError
 from loader.graph import DocumentInfo, build_graph, new_graph
 from loader.iris import DEFAULT_BASE, Minter
-from loader.metadata import FileLinks, reconcile
-from loader.oparl import Context, Index, OParlError, committee_sources, file_metadata, map_object
+from loader.metadata import FileLinks, choose_meeting, reconcile
+from loader.oparl import Context, OParlError, committee_sources, file_metadata, map_object
 from loader.oparl_legacy import local_id, type_name
 from loader.reference import REFERENCE_DIR, load_reference
 from loader.vocab import FOAF, RB, RDF
 
 from .loading import ONTOLOGY_DIR, ensure_reference, reference_graph
 from .oparl_sources import FetchError, FolderSource, Http, HttpSource
+from .oparl_state import ImportReport, ImportState, state_path_for
 from .store import Store
 
-STATE_VERSION = 1
 # Files worth downloading when OParl gives no text: resolutions, status reports, papers.
 DEFAULT_FILE_PATTERN = r"(?i)beschluss|^bk[_ -]|kontrolle|vorlage|antrag|empfehlung"
-
-
-@dataclass
-class ImportReport:
-    """What a run did: counts per OParl type, documents by kind, warnings and failures, time."""
-
-    stored: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    documents: Counter = field(default_factory=Counter)  # extracted files by kind
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file id, message)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (id or URL, message)
-    complete: bool = False
-    seconds: float = 0.0
-
-    def lines(self) -> list[str]:
-        out = [
-            "stored: "
-            + (", ".join(f"{n} {k}" for k, n in sorted(self.stored.items())) or "nothing"),
-            "unchanged: "
-            + (", ".join(f"{n} {k}" for k, n in sorted(self.unchanged.items())) or "nothing"),
-            "documents: "
-            + (", ".join(f"{n} {k}" for k, n in sorted(self.documents.items())) or "none"),
-        ]
-        out += [f"warning {where}: {msg}" for where, msg in self.warnings]
-        out += [f"FAILED  {where}: {msg}" for where, msg in self.failures]
-        status = "complete" if self.complete else "INCOMPLETE (run again to resume)"
-        out.append(
-            f"{status}; {len(self.warnings)} warnings, {len(self.failures)} failures, {self.seconds:.1f} s"
-        )
-        return out
-
-
-class ImportState:
-    """The state file: hashes of what is stored, the mapping's index, the last complete run."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        data: dict[str, Any] = {}
-        if path.is_file():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != STATE_VERSION:
-                raise ValueError(
-                    f"{path}: state file of another version; delete it to import afresh"
-                )
-        self.source: str | None = data.get("source")
-        self.complete_since: str | None = data.get("complete_since")
-        self.hashes: dict[str, str] = data.get("hashes", {})
-        # file id -> its own links (File.paper/meeting) and the digest of all links it was stored with
-        self.files: dict[str, dict[str, Any]] = data.get("files", {})
-        self.index = Index.from_json(data.get("index"))
-        self._saved = time.monotonic()
-
-    def save(self, force: bool = True) -> None:
-        if not force and time.monotonic() - self._saved < 1.0:
-            return
-        data = {
-            "version": STATE_VERSION,
-            "source": self.source,
-            "complete_since": self.complete_since,
-            "hashes": self.hashes,
-            "files": self.files,
-            "index": self.index.to_json(),
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, sort_keys=True)
-        os.replace(tmp, self.path)  # atomic: an interrupted save leaves the old state
-        self._saved = time.monotonic()
-
-
-def state_path_for(store: str) -> Path:
-    """The state file beside an embedded store: ``data/store`` -> ``data/store.oparl-state.json``."""
-    path = Path(store.rstrip("/"))
-    return path.with_name(path.name + ".oparl-state.json")
 
 
 def _graph_hash(g: Graph) -> str:
@@ -215,14 +137,12 @@ class Importer:
 
     def _object(self, kind: str, obj: Any) -> None:
         self._tick(kind)
-        where = str(obj.get("id") or obj.get("_path") or "?") if isinstance(obj, dict) else "?"
         try:
             graph_iri, graph = map_object(obj, self.ctx)
         except OParlError as e:
             self.report.failures.append((e.oparl_id, str(e).split(": ", 1)[-1]))
             return
         self._write(str(obj["id"]), kind, graph_iri, graph, _graph_hash(graph))
-        del where
 
     def _file(self, obj: dict[str, Any]) -> None:
         self._tick("File")
@@ -329,7 +249,7 @@ class Importer:
                 self.report.warnings.append((fid, f"not extracted: {e}"))
                 graph = None
         else:
-            meeting = reconcile_without_text(links)
+            meeting = choose_meeting(links, None)
         if graph is None:
             graph = new_graph()
             graph.add((doc, RDF.type, FOAF.Document))
@@ -351,12 +271,6 @@ class Importer:
 def _digest(links: FileLinks) -> str:
     data = json.dumps([links.papers, links.meetings, links.candidates], sort_keys=True, default=str)
     return hashlib.sha256(data.encode()).hexdigest()
-
-
-def reconcile_without_text(links: FileLinks) -> dict[str, Any] | None:
-    from loader.metadata import choose_meeting  # noqa: PLC0415
-
-    return choose_meeting(links, None)
 
 
 def _ids(value: Any) -> list[str]:
