@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -159,6 +160,12 @@ def load(
 @click.option(
     "--retries", default=3, show_default=True, help="Retries of a failed request (with backoff)."
 )
+@click.option(
+    "--file-pattern",
+    default=None,
+    help="Regular expression on a file's name: which PDFs without OParl text to download "
+    "(default: resolutions, status reports, papers).",
+)
 def import_oparl_command(
     source: str,
     store: str,
@@ -168,13 +175,14 @@ def import_oparl_command(
     state_file: str | None,
     timeout: float,
     retries: int,
+    file_pattern: str | None,
 ) -> None:
     """Import a council information system: an OParl endpoint (its System URL) or a dump folder.
 
     Papers, meetings, committees and consultations come from OParl; resolutions and status
     reports from the files' text. Run it again to fetch only what changed since.
     """
-    from .oparl_import import import_oparl, state_path_for  # noqa: PLC0415
+    from .oparl_import import DEFAULT_FILE_PATTERN, import_oparl, state_path_for  # noqa: PLC0415
     from .oparl_sources import FetchError, Http  # noqa: PLC0415
 
     if state_file is None and store.startswith(("http://", "https://")):
@@ -195,8 +203,9 @@ def import_oparl_command(
             base=base_iri,
             http=Http(timeout=timeout, retries=retries),
             progress=progress,
+            file_pattern=file_pattern or DEFAULT_FILE_PATTERN,
         )
-    except (FetchError, ValueError) as e:
+    except (FetchError, ValueError, re.error) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
     if tty:

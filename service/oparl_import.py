@@ -302,6 +302,7 @@ def import_oparl(
     base: str = DEFAULT_BASE,
     http: Http | None = None,
     progress: Callable[[str, int], None] | None = None,
+    file_pattern: str = DEFAULT_FILE_PATTERN,
 ) -> ImportReport:
     """Import an OParl endpoint (the System URL) or a dump folder; see `ImportReport`."""
     state = ImportState(state_path)
@@ -315,7 +316,10 @@ def import_oparl(
         src: FolderSource | HttpSource = HttpSource(source, http)
     else:
         src = FolderSource(source)
-    return Importer(store, src, state, body=body, base=base, progress=progress).run()
+    importer = Importer(
+        store, src, state, body=body, base=base, file_pattern=file_pattern, progress=progress
+    )
+    return importer.run()
 
 
 __all__ = ["ImportReport", "ImportState", "Importer", "import_oparl", "state_path_for"]

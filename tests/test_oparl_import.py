@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from loader.shapes import validate
 from service import create_app
 from service.cli import cli
+from service.loading import reference_graph
 from service.oparl_import import ImportReport, import_oparl
 from service.oparl_sources import Http
 from service.store import EmbeddedStore
@@ -270,3 +272,13 @@ def test_the_import_oparl_command_names_a_missing_folder(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["import-oparl", str(missing), "--store", str(tmp_path / "s")])
     assert result.exit_code == 2
     assert f"error: {missing}: no such folder" in result.output
+
+
+def test_the_graphs_of_the_oparl_objects_satisfy_the_shapes(folder) -> None:
+    store, _, _ = folder
+    oparl = store.construct(
+        'CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), "/oparl/")) }'
+    )
+    result = validate(oparl, extra=reference_graph("dresden"))
+    assert [str(v) for v in result.violations] == []
+    assert result.conforms
