@@ -84,11 +84,19 @@ class Importer:
             for body in self.source.bodies():
                 if body:
                     self._object("Body", body)
+                # A body without a file list (OParl 1.0) has its files only inside papers
+                # and meetings: those are imported after the lists.
+                embedded = isinstance(self.source, HttpSource) and not body.get("file")
+                files: dict[str, dict[str, Any]] = {}
                 for kind, obj in self.source.objects(body, since):
                     if kind == "File":
                         self._file(obj)
                     else:
                         self._object(kind, obj)
+                        if embedded:
+                            files.update((f["id"], f) for f in embedded_files(obj))
+                for obj in files.values():
+                    self._file(obj)
             self._relink()
         except FetchError as e:
             self._unread.append(e)
@@ -266,6 +274,19 @@ class Importer:
         if extraction is None or graph.value(doc, RB.fileName) is None:
             graph.add((doc, RB.fileName, Literal(name)))
         return doc, graph
+
+
+def embedded_files(obj: Any) -> list[dict[str, Any]]:
+    """The File objects written out inside a paper or meeting (main, auxiliary, resolution files,
+    invitation, protocols)."""
+    if not isinstance(obj, dict):
+        return []
+    found = [obj.get(k) for k in ("mainFile", "invitation", "resultsProtocol", "verbatimProtocol")]
+    found += obj.get("auxiliaryFile") or []
+    for item in obj.get("agendaItem") or []:
+        if isinstance(item, dict):
+            found += [item.get("resolutionFile"), *(item.get("auxiliaryFile") or [])]
+    return [f for f in found if isinstance(f, dict) and f.get("id") and type_name(f) == "File"]
 
 
 def _digest(links: FileLinks) -> str:

@@ -37,8 +37,11 @@ def corpus_objects(ratsinfo: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 class OParlServer:
-    def __init__(self, objects: dict[str, list[dict[str, Any]]], page_size: int = 10) -> None:
+    def __init__(
+        self, objects: dict[str, list[dict[str, Any]]], page_size: int = 10, file_list: bool = True
+    ) -> None:
         self.page_size = page_size
+        self.file_list = file_list  # False: an OParl 1.0 body, files only inside papers/meetings
         self.objects = objects
         self.downloads: dict[str, bytes] = {}
         self.slow: dict[str, float] = {}  # path?query -> seconds to wait, once
@@ -94,7 +97,7 @@ class OParlServer:
                 "id": b,
                 "type": "https://schema.oparl.org/1.1/Body",
                 "name": "Testkommune",
-                **{v: f"{b}/{v}s" for v in LISTS.values()},
+                **{v: f"{b}/{v}s" for v in LISTS.values() if v != "file" or self.file_list},
             }
             return 200, "application/json", json.dumps({"data": [body], "links": {}}).encode()
         for name in LISTS.values():

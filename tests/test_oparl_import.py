@@ -216,10 +216,13 @@ def test_an_interrupted_import_resumes_without_losing_or_duplicating(
         assert comparable(store, server.base) == comparable(folder[0])
 
 
-def test_a_pdf_without_text_is_downloaded_and_its_text_layer_extracted(objects, tmp_path) -> None:
+@pytest.mark.parametrize("file_list", [True, False], ids=["file-list", "files-inside-papers"])
+def test_a_pdf_without_text_is_downloaded_and_its_text_layer_extracted(
+    objects, tmp_path, file_list: bool
+) -> None:
     text = (RATSINFO / "files" / "258867.txt").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
-    paper = next(p for p in objects["Paper"] if p["reference"] == "A0222/16")
+    paper = copy.deepcopy(next(p for p in objects["Paper"] if p["reference"] == "A0222/16"))
     pdf_file = {
         "id": DRESDEN + "bodies/0001/files/900001",
         "type": "https://schema.oparl.org/1.1/File",
@@ -231,11 +234,12 @@ def test_a_pdf_without_text_is_downloaded_and_its_text_layer_extracted(objects, 
     }
     small = {
         "Organization": objects["Organization"],
-        "Meeting": objects["Meeting"],
+        "Meeting": [m for m in objects["Meeting"] if m["id"].endswith("/meetings/4991")],
         "Paper": [paper],
         "File": [pdf_file],
     }
-    with OParlServer(small) as server:
+    paper["auxiliaryFile"] = [pdf_file]  # an OParl 1.0 body names its files only here
+    with OParlServer(small, file_list=file_list) as server:
         server.downloads["/download/900001.pdf"] = pdf_with_text(lines)
         store, report = fresh(tmp_path, server.system_url)
     assert report.failures == []
