@@ -79,6 +79,7 @@ class Importer:
         started = time.monotonic()
         run_start = datetime.now(UTC).replace(microsecond=0).isoformat()
         self._reference()
+        finished = False
         try:
             since = self.state.complete_since if isinstance(self.source, HttpSource) else None
             for body in self.source.bodies():
@@ -98,6 +99,7 @@ class Importer:
                 for obj in files.values():
                     self._file(obj)
             self._relink()
+            finished = True
         except FetchError as e:
             self._unread.append(e)
         finally:
@@ -106,7 +108,8 @@ class Importer:
             # again would give the same object, and a fixed one comes back as modified.
             self._unread += self.source.failures
             self.report.failures += [(e.where, e.reason) for e in self._unread]
-            self.report.complete = not self._unread
+            # Ctrl+C or a crash: not complete either, whatever was stored so far stays stored.
+            self.report.complete = finished and not self._unread
             if self.report.complete:
                 self.state.complete_since = run_start
             self.state.save()

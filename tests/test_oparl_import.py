@@ -216,6 +216,30 @@ def test_an_interrupted_import_resumes_without_losing_or_duplicating(
         assert comparable(store, server.base) == comparable(folder[0])
 
 
+def test_an_import_stopped_by_ctrl_c_continues_where_it_stopped(folder, objects, tmp_path) -> None:
+    def stop_after_60(kind: str, count: int) -> None:
+        if count == 60:
+            raise KeyboardInterrupt
+
+    with OParlServer(objects, page_size=10) as server:
+        store = EmbeddedStore(tmp_path / "store")
+        with pytest.raises(KeyboardInterrupt):
+            import_oparl(
+                store,
+                server.system_url,
+                state_path=tmp_path / "state.json",
+                http=Http(**QUICK),
+                progress=stop_after_60,
+            )
+        resumed = import_oparl(store, server.system_url, state_path=tmp_path / "state.json")
+        assert not any("modified_since" in r for r in server.requests)  # no run was complete
+        assert resumed.complete
+        # Stopped at the 60th object: the body, 8 committees, 14 meetings, 26 papers and 10 files
+        # were stored; the second run stores the other 34 files and finds the rest unchanged.
+        assert dict(resumed.stored) == {"File": 34}
+        assert comparable(store, server.base) == comparable(folder[0])
+
+
 @pytest.mark.parametrize("file_list", [True, False], ids=["file-list", "files-inside-papers"])
 def test_a_pdf_without_text_is_downloaded_and_its_text_layer_extracted(
     objects, tmp_path, file_list: bool
