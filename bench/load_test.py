@@ -68,7 +68,9 @@ def pages(url: str) -> list[str]:
     return ["/", "/views/"] + [p for p in found if "#" not in p]
 
 
-def client(url: str, stop: float, page_paths: list[str], results: list, seed: int) -> None:
+def client(
+    url: str, stop: float, page_paths: list[str], results: list, failures: list, seed: int
+) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     while time.monotonic() < stop:
@@ -81,7 +83,10 @@ def client(url: str, stop: float, page_paths: list[str], results: list, seed: in
             args = {"url": url + "/sparql", "params": {"query": rng.choice(SPARQL)}}
         started = time.monotonic()
         try:
-            status = session.get(**args, timeout=60).status_code
+            r = session.get(**args, timeout=60)
+            status = r.status_code
+            if status >= 500:
+                failures.append((args, status, round(time.monotonic() - started, 2), r.text[:300]))
         except requests.RequestException as e:
             status = f"error: {type(e).__name__}"
         results.append((kind, status, time.monotonic() - started))
@@ -117,6 +122,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--in-thread", action="store_true", help="queries in the request thread (no hard stop)"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ratsgraph-load-test-"))
@@ -125,14 +133,18 @@ def main() -> None:
         load_paths(store, [SAMPLES_DIR])
         store.close()
         files = sorted((SHARED / "corpus" / "ratsinfo" / "files").glob("*.txt"))
-        url, proc = start_server(tmp / "store", {"RATSGRAPH_WRITE_TOKEN": TOKEN})
+        env = {"RATSGRAPH_WRITE_TOKEN": TOKEN}
+        if args.in_thread:
+            env["RATSGRAPH_STOPPABLE_QUERIES"] = "false"
+        url, proc = start_server(tmp / "store", env)
         try:
             page_paths = pages(url)
             results: list = []
+            failures: list = []
             uploads: list = []
             stop = time.monotonic() + args.seconds
             threads = [
-                threading.Thread(target=client, args=(url, stop, page_paths, results, i))
+                threading.Thread(target=client, args=(url, stop, page_paths, results, failures, i))
                 for i in range(args.clients)
             ]
             threads.append(threading.Thread(target=writer, args=(url, stop, files, uploads)))
@@ -157,6 +169,7 @@ def main() -> None:
     server_errors = sum(1 for _, st, _ in results if not isinstance(st, int) or st >= 500)
     failed_uploads = [(stem, st) for stem, st, _, ok in uploads if not ok]
     figures = {
+        "queries": "in the request thread" if args.in_thread else "forked, killable child",
         "clients": args.clients,
         "seconds": args.seconds,
         "requests": len(results),
@@ -175,6 +188,7 @@ def main() -> None:
         },
         "statuses": dict(statuses),
         "errors_5xx_or_connection": server_errors,
+        "5xx_answers": failures[:10],
         "uploads": len(uploads),
         "uploads_failed": failed_uploads,
         "upload_p50_ms": round(percentile([s for _, _, s, _ in uploads], 50) * 1000, 1),

@@ -169,10 +169,11 @@ def backup() -> Any:
         raise UserError("backups over HTTP are switched off (set RATSGRAPH_BACKUP_DIR)", 404)
     target = Path(folder) / datetime.now(UTC).strftime("ratsgraph-%Y%m%dT%H%M%S%fZ")
     store = get_store()
-    if not hasattr(store.inner if hasattr(store, "inner") else store, "backup"):
-        raise UserError("this store cannot be backed up from here (remote store?)", 501)
+    inner = getattr(store, "inner", store)
+    if not hasattr(inner, "backup"):
+        raise UserError("this store cannot be backed up from here (a remote store?)", 501)
     Path(folder).mkdir(parents=True, exist_ok=True)
-    store.write(lambda s: s.backup(target))  # type: ignore[attr-defined]
+    store.write(lambda s: s.backup(target))  # type: ignore[attr-defined] - the write lock
     return jsonify({"ok": True, "backup": str(target)}), 201
 
 

@@ -44,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
         8,
         "Queries running at once (each in its own process); more wait, within their time limit",
     ),
+    Setting(
+        "STOPPABLE_QUERIES",
+        True,
+        "Run each query in a child process killed at its time limit; false: in the request thread, "
+        "where a query past its limit cannot be stopped (only for comparison or without fork)",
+    ),
     Setting("MAX_QUERY_LENGTH", 100_000, "Longest SPARQL query accepted, in characters"),
     Setting(
         "MAX_UPLOAD_BYTES", 50_000_000, "Largest request body (document upload) accepted, in bytes"

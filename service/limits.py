@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from .errors import UserError
 from .resultcap import cut_results
-from .stoppable import run_stoppable
+from .stoppable import Stalled, run_stoppable
 from .store import SelectResult, Store
 
 T = TypeVar("T")
@@ -37,6 +37,13 @@ class Limits:
     timeout_s: float = 20.0
     max_rows: int = 10000
     max_concurrent: int = 8
+    stoppable: bool = True  # False: run in the request thread (no hard stop; for comparison)
+
+
+def _is_local(store: object) -> bool:
+    from .store import EmbeddedStore  # noqa: PLC0415
+
+    return isinstance(store, EmbeddedStore)
 
 
 def current_timeout(default: float) -> float:
@@ -64,6 +71,10 @@ class LimitedStore:
         self.limits = limits
         self._slots = threading.BoundedSemaphore(limits.max_concurrent)
         self._write_lock = threading.Lock()  # one write at a time, and no fork during a write
+        # a local store's query computes; one idle for a second waits on an inherited lock
+        self._stall_s = (
+            1.0 if getattr(inner, "path", None) is not None or _is_local(inner) else None
+        )
 
     def __repr__(self) -> str:
         return f"LimitedStore({self.inner!r}, {self.limits})"
@@ -77,15 +88,17 @@ class LimitedStore:
         if not self._slots.acquire(timeout=timeout):
             raise Busy(self.limits.max_concurrent)
         try:
-            for attempt in (1, 2):
+            if not self.limits.stoppable:
+                return fn()
+            for attempt in (1, 2, 3):
                 left = max(0.01, timeout - (time.monotonic() - started))
                 try:
-                    return run_stoppable(fn, left, timeout, self._write_lock)
-                except OSError:
+                    return run_stoppable(fn, left, timeout, self._write_lock, self._stall_s)
+                except (OSError, Stalled):
                     # A child reads the store as it was at the fork; if a write since then retired a
-                    # file it needed, a fresh child sees the new state. Once; then it is an error.
-                    if attempt == 2:
-                        raise
+                    # file it needed, or the fork caught a lock mid-use, a fresh child is fine.
+                    if attempt == 3:
+                        raise OSError("the store did not answer (three attempts)") from None
             raise AssertionError("unreachable")
         finally:
             self._slots.release()
@@ -203,6 +216,7 @@ def init_app(app: Any) -> None:
                 float(config["QUERY_TIMEOUT_S"]),
                 int(config["MAX_ROWS"]),
                 int(config["MAX_CONCURRENT_QUERIES"]),
+                bool(config["STOPPABLE_QUERIES"]),
             ),
         )
 

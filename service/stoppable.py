@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import UserError
@@ -62,17 +63,34 @@ def _child(fn: Callable[[], Any], write_fd: int) -> None:
         os._exit(code)
 
 
+class Stalled(Exception):
+    """The child used no CPU for a whole stall period: it waits on a lock it inherited, forever."""
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU time of a process in clock ticks (Linux), None where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def run_stoppable(
     fn: Callable[[], T],
     timeout_s: float,
     limit_s: float | None = None,
     gate: threading.Lock | None = None,
+    stall_s: float | None = None,
 ) -> T:
     """Run ``fn`` in a forked child; its result, its error re-raised, or QueryStopped at the deadline.
 
     ``limit_s`` is the limit named in the message when ``timeout_s`` is what is left of it. ``gate``
     is held while forking: the writer holds it too, so no child starts with a store lock held by a
-    write in another thread (a child would wait for it forever).
+    write in another thread (a child would wait for it forever). A fork can still catch a lock held
+    by one of the store's own background threads (rare: once in ~1,000 queries under constant
+    writes); with ``stall_s``, a child that used no CPU for that long is killed and `Stalled` raised,
+    so the caller can fork afresh. (Only for local stores: a remote query idles on the network.)
     """
     if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): limits are not enforced
         return fn()
@@ -96,17 +114,24 @@ def run_stoppable(
     chunks: list[bytes] = []
     poller = select.poll()
     poller.register(read_fd, select.POLLIN | select.POLLHUP)
+    watch_at, ticks = time.monotonic() + (stall_s or 0), cpu_ticks(pid)
     try:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 os.kill(pid, signal.SIGKILL)
                 raise QueryStopped(limit_s or timeout_s)
-            if poller.poll(min(left, 1.0) * 1000):
+            if poller.poll(min(left, stall_s or 1.0, 1.0) * 1000):
                 chunk = os.read(read_fd, 1 << 20)
                 if not chunk:
                     break
                 chunks.append(chunk)
+            elif stall_s and not chunks and time.monotonic() >= watch_at:
+                now = cpu_ticks(pid)
+                if now is not None and now == ticks:
+                    os.kill(pid, signal.SIGKILL)
+                    raise Stalled()
+                watch_at, ticks = time.monotonic() + stall_s, now
     finally:
         os.close(read_fd)
         os.waitpid(pid, 0)
