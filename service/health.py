@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from . import get_store
 
@@ -28,7 +29,10 @@ def query_hash() -> str | None:
     if request.path.startswith("/sparql"):
         query = request.args.get("query")
         if query is None and request.method == "POST":
-            data = request.get_data(cache=True, as_text=True)
+            try:
+                data = request.get_data(cache=True, as_text=True)
+            except HTTPException:  # a body over the size limit: refused, and not hashed
+                return None
             if request.mimetype == "application/x-www-form-urlencoded":
                 query = (parse_qs(data).get("query") or [None])[0]
             elif request.mimetype == "application/sparql-query":
