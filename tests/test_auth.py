@@ -56,7 +56,9 @@ def state(url: str, backups: Path) -> tuple:
     dataset = requests.get(f"{url}/api/dataset", timeout=10).json()
     per_graph = requests.get(
         f"{url}/sparql",
-        params={"query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"},
+        params={
+            "query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        },
         headers={"Accept": "text/csv"},
         timeout=10,
     ).text
@@ -134,7 +136,10 @@ def test_the_sparql_endpoint_takes_no_update_even_with_the_token(server: tuple) 
         requests.post(
             f"{url}/sparql",
             data=update,
-            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+            headers={
+                "Content-Type": "application/sparql-update",
+                "Authorization": f"Bearer {TOKEN}",
+            },
             timeout=10,
         ),
         requests.post(

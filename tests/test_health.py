@@ -56,7 +56,9 @@ def test_a_backup_restores_to_the_same_store(sample_store_dir: Path, tmp_path: P
     runner = CliRunner()
     made = runner.invoke(cli, ["backup", str(tmp_path / "bk"), "--store", str(tmp_path / "store")])
     assert made.exit_code == 0, made.output
-    restored = runner.invoke(cli, ["restore", str(tmp_path / "bk"), "--store", str(tmp_path / "new")])
+    restored = runner.invoke(
+        cli, ["restore", str(tmp_path / "bk"), "--store", str(tmp_path / "new")]
+    )
     assert restored.exit_code == 0, restored.output
     assert per_graph(tmp_path / "new") == per_graph(tmp_path / "store") != []
 
@@ -66,7 +68,9 @@ def test_restore_over_a_store_with_data_needs_force(sample_store_dir: Path, tmp_
     runner = CliRunner()
     runner.invoke(cli, ["backup", str(tmp_path / "bk"), "--store", str(tmp_path / "store")])
     EmbeddedStore(tmp_path / "store").drop_graph(per_graph(tmp_path / "store")[0][0])
-    refused = runner.invoke(cli, ["restore", str(tmp_path / "bk"), "--store", str(tmp_path / "store")])
+    refused = runner.invoke(
+        cli, ["restore", str(tmp_path / "bk"), "--store", str(tmp_path / "store")]
+    )
     assert refused.exit_code == 2 and "add --force" in refused.output
     forced = runner.invoke(
         cli, ["restore", str(tmp_path / "bk"), "--store", str(tmp_path / "store"), "--force"]
