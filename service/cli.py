@@ -136,6 +136,14 @@ def serve(
 @click.option(
     "--graph", default=None, help="Named graph for RDF triples files (default: from the file name)."
 )
+@click.option(
+    "--server",
+    default=None,
+    help="Load through this running ratsgraph server (its write API) instead of opening the store.",
+)
+@click.option(
+    "--token", default=None, envvar="RATSGRAPH_WRITE_TOKEN", help="The server's write token."
+)
 def load(
     paths: tuple[str, ...],
     store: str,
@@ -143,9 +151,28 @@ def load(
     base_iri: str,
     body: str,
     graph: str | None,
+    server: str | None,
+    token: str | None,
 ) -> None:
     """Load documents (text, PDF) or RDF files, or whole folders; one line per file."""
+    if server:
+        sys.exit(_upload(server, token, paths))
     sys.exit(_load(_open(store, update_url), paths, body, base_iri, graph))
+
+
+def _upload(server: str, token: str | None, paths: tuple[str, ...]) -> int:
+    from .upload import upload_paths  # noqa: PLC0415
+
+    if not token:
+        raise click.UsageError("--server needs the write token (--token or RATSGRAPH_WRITE_TOKEN)")
+    results = upload_paths(server, token, paths, progress=lambda r: click.echo(r.line()))
+    failed = [r for r in results if not r.ok]
+    click.echo(
+        f"{len(results) - len(failed)} of {len(results)} files loaded, {len(failed)} failed."
+    )
+    for r in failed:
+        click.echo(f"  failed: {r.path}: {r.message}", err=True)
+    return 2 if failed or not results else 0
 
 
 @cli.command("import-oparl")

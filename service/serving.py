@@ -59,9 +59,9 @@ def in_use_message(store_dir: str | Path, error: Exception) -> str:
         return (
             f"the store at {store_dir} is held by a running ratsgraph server (pid {server['pid']}, "
             f"{server['url']}); only one process can write a store. Load documents through it: "
-            f"curl -H 'Authorization: Bearer $RATSGRAPH_WRITE_TOKEN' -F file=@DOCUMENT "
-            f"{server['url']}/api/documents (a backup: POST {server['url']}/api/backup) — or stop "
-            "the server first."
+            f"ratsgraph load --server {server['url']} FILES (token in RATSGRAPH_WRITE_TOKEN), or "
+            f"POST {server['url']}/api/documents (a backup: POST {server['url']}/api/backup) — or "
+            "stop the server first."
         )
     return (
         f"the store at {store_dir} is open in another process (a running ratsgraph load or serve?); "

@@ -99,9 +99,34 @@ def test_load_on_a_store_a_server_holds_says_to_upload_through_the_server(
         stop_server(proc)
     assert result.returncode == 2
     assert f"held by a running ratsgraph server (pid {proc.pid}, {url})" in result.stderr
-    assert f"{url}/api/documents" in result.stderr
+    assert f"ratsgraph load --server {url} FILES" in result.stderr
     after = ratsgraph("load", str(BK), "--store", str(store))  # the server is gone: load works
     assert after.returncode == 0, after.stdout + after.stderr
+
+
+def test_load_with_server_goes_through_the_running_server(
+    sample_store_dir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(BK, folder / "Neue-Kontrolle.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    url, proc = start_server(store, {"RATSGRAPH_WRITE_TOKEN": TOKEN})
+    try:
+        result = ratsgraph("load", str(folder), "--server", url, "--token", TOKEN)
+        wrong = ratsgraph("load", str(folder), "--server", url, "--token", "wrong")
+        ids = {
+            d["id"] for d in requests.get(f"{url}/api/documents", timeout=10).json()["documents"]
+        }
+    finally:
+        stop_server(proc)
+    assert result.returncode == 2  # one of the two files is empty
+    assert "1 of 2 files loaded, 1 failed." in result.stdout
+    assert "empty.txt: file is empty" in result.stderr
+    assert "Neue-Kontrolle" in ids
+    assert wrong.returncode == 2 and "not valid for writing" in wrong.stderr
 
 
 def test_serve_on_a_store_another_process_writes_says_so(tmp_path: Path) -> None:
