@@ -1,4 +1,9 @@
-"""Fixtures: the sample documents loaded into a real on-disk store, the app, and a live HTTP server."""
+"""Fixtures: the sample documents in a real store, the app, and a live HTTP server — per backend.
+
+The ``backend`` fixture is parametrised: every test that uses ``store``, ``app``, ``client``,
+``fresh_store`` or ``live_server`` runs once against the embedded on-disk pyoxigraph store and once
+against a real ``oxigraph serve`` (started here on 127.0.0.1, a free port, ``--union-default-graph``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,9 +24,11 @@ import requests
 from loader import SAMPLES_DIR
 from service import create_app
 from service.loading import load_paths
-from service.store import EmbeddedStore
+from service.remote import RemoteStore
+from service.store import EmbeddedStore, Store
 
 ROOT = Path(__file__).resolve().parent.parent
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 SHARED = Path(os.environ.get("RATSGRAPH_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
@@ -55,14 +64,96 @@ def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def store(sample_store_dir: Path) -> Iterator[EmbeddedStore]:
-    s = EmbeddedStore(sample_store_dir, read_only=True)
-    yield s
+@dataclass
+class OxigraphServer:
+    """A running `oxigraph serve`: its query and update URLs."""
+
+    base: str
+    proc: subprocess.Popen
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.base + "/update"
+
+    def store(self, **options: object) -> RemoteStore:
+        return RemoteStore(self.query_url, self.update_url, **options)  # type: ignore[arg-type]
+
+
+def start_oxigraph(location: Path | None = None, union: bool = True) -> OxigraphServer:
+    """`oxigraph serve` (the PyPI package `oxigraph`) on 127.0.0.1 and a free port."""
+    oxigraph = str(OXIGRAPH) if OXIGRAPH.exists() else shutil.which("oxigraph")
+    if not oxigraph:
+        raise RuntimeError("no `oxigraph` executable: pip install -e '.[test]' installs it")
+    port = free_port()
+    args = [oxigraph, "serve", "--bind", f"127.0.0.1:{port}"]
+    args += ["--location", str(location)] if location else []
+    args += ["--union-default-graph"] if union else []
+    log = tempfile.TemporaryFile()  # a pipe nobody reads would fill up and stall the server
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    server = OxigraphServer(f"http://127.0.0.1:{port}", proc)
+    wait_for_http(server.query_url, proc)
+    return server
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture(scope="session")
-def app(store: EmbeddedStore):  # noqa: ANN201
+def sample_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """`oxigraph serve` with the sample documents, loaded through RemoteStore once per session."""
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "samples")
+    results = load_paths(server.store(), [SAMPLES_DIR])
+    assert all(r.ok for r in results), [r.line() for r in results]
+    yield server
+    stop(server.proc)
+
+
+@pytest.fixture(scope="session")
+def scratch_oxigraph() -> Iterator[OxigraphServer]:
+    """An in-memory `oxigraph serve` that tests empty before use (see ``fresh_store``)."""
+    server = start_oxigraph()
+    yield server
+    stop(server.proc)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def store(
+    backend: str, sample_store_dir: Path, request: pytest.FixtureRequest
+) -> Iterator[Store]:
+    """The sample documents, read-only embedded or in a running `oxigraph serve`."""
+    if backend == "remote":
+        yield request.getfixturevalue("sample_oxigraph").store()
+    else:
+        yield EmbeddedStore(sample_store_dir, read_only=True)
+
+
+@pytest.fixture()
+def fresh_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    """An empty writable store: a new directory, or the scratch server with every graph dropped."""
+    if backend == "remote":
+        server = request.getfixturevalue("scratch_oxigraph")
+        remote = server.store()
+        remote.update("DROP ALL")
+        return remote
+    return EmbeddedStore(tmp_path / "s")
+
+
+@pytest.fixture(scope="session")
+def app(store: Store):  # noqa: ANN201
     return create_app({"TESTING": True}, store=store)
 
 
@@ -72,10 +163,21 @@ def client(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="session")
-def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
-    copy = tmp_path_factory.mktemp("live") / "store"
-    shutil.copytree(sample_store_dir, copy)
+def live_server(
+    backend: str,
+    sample_store_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[str]:
+    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store
+    (embedded) or over the sample `oxigraph serve` (remote)."""
+    if backend == "remote":
+        server = request.getfixturevalue("sample_oxigraph")
+        store_args = ["--store", server.query_url, "--update-url", server.update_url]
+    else:
+        copy = tmp_path_factory.mktemp("live") / "store"
+        shutil.copytree(sample_store_dir, copy)
+        store_args = ["--store", str(copy)]
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -83,8 +185,7 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
             "-c",
             "from service.cli import main; main()",
             "serve",
-            "--store",
-            str(copy),
+            *store_args,
             "--port",
             str(port),
         ],
@@ -97,8 +198,4 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
         wait_for_http(url + "/", proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
