@@ -60,7 +60,20 @@ def _open(store: str, update_url: str | None = None, read_only: bool = False):  
         ) from e
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unusable remote store into one line naming the URL and what happened (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from .remote import RemoteStoreError  # noqa: PLC0415
+
+        try:
+            return super().invoke(ctx)
+        except RemoteStoreError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """ratsgraph: council resolutions, their points, delegations and status reports as a knowledge graph."""
 

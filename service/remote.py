@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import socket
 import time
 import urllib.error
 from collections import defaultdict
@@ -45,6 +44,7 @@ from .store import (
 USER_ENV = "RATSGRAPH_REMOTE_USER"
 PASSWORD_ENV = "RATSGRAPH_REMOTE_PASSWORD"
 TOKEN_ENV = "RATSGRAPH_REMOTE_TOKEN"
+RETRIES_ENV = "RATSGRAPH_REMOTE_RETRIES"
 RETRY_STATUS = {429, 500, 502, 503, 504}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _COMMENT = re.compile(r"^\s*#.*$", re.M)
@@ -93,21 +93,22 @@ class RemoteStore:
         update_url: str | None = None,
         *,
         timeout: float = 60.0,
-        retries: int = 4,
+        retries: int | None = None,
         backoff: float = 0.25,
         user: str | None = None,
         password: str | None = None,
         token: str | None = None,
+        check_union: bool = True,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.timeout = timeout
-        self.retries = retries
+        self.retries = retries if retries is not None else int(os.environ.get(RETRIES_ENV, "4"))
         self.backoff = backoff
         self.user = user if user is not None else os.environ.get(USER_ENV)
         self.password = password if password is not None else os.environ.get(PASSWORD_ENV)
         self.token = token if token is not None else os.environ.get(TOKEN_ENV)
-        self._union_checked = False
+        self._union_checked = not check_union
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url}, update={self.update_url})"
@@ -181,7 +182,7 @@ class RemoteStore:
             ) from None
         except urllib.error.URLError as e:
             raise _Transient(f"cannot connect: {e.reason}") from None
-        except (ConnectionError, socket.timeout, HTTPException) as e:
+        except (TimeoutError, ConnectionError, HTTPException) as e:
             raise _Transient(f"{type(e).__name__}: {e}") from None
 
     # -- queries ----------------------------------------------------------------------------

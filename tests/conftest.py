@@ -131,9 +131,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def store(
-    backend: str, sample_store_dir: Path, request: pytest.FixtureRequest
-) -> Iterator[Store]:
+def store(backend: str, sample_store_dir: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     """The sample documents, read-only embedded or in a running `oxigraph serve`."""
     if backend == "remote":
         yield request.getfixturevalue("sample_oxigraph").store()

@@ -36,7 +36,9 @@ def test_each_document_gets_its_own_named_graph_with_provenance(fresh_store: Sto
     ]
 
 
-def test_loading_the_same_documents_twice_leaves_the_triple_count_unchanged(fresh_store: Store) -> None:
+def test_loading_the_same_documents_twice_leaves_the_triple_count_unchanged(
+    fresh_store: Store,
+) -> None:
     store = fresh_store
     load_paths(store, [SAMPLES_DIR])
     first = count(store)
@@ -60,7 +62,7 @@ def test_a_reloaded_changed_document_replaces_its_graph(tmp_path: Path, fresh_st
     assert store.select(q).rows[0]["n"].value == "4"
 
 
-def test_bad_files_are_reported_and_change_nothing(fresh_store: Store) -> None:
+def test_bad_files_are_reported_and_change_nothing(tmp_path: Path, fresh_store: Store) -> None:
     store = fresh_store
     load_paths(store, [BA])
     before = count(store)
@@ -85,7 +87,7 @@ def test_bad_files_are_reported_and_change_nothing(fresh_store: Store) -> None:
     assert not any(g.endswith(("/empty", "/garbage", "/letter")) for g in graphs)
 
 
-def test_rdf_files_load_beside_council_data(fresh_store: Store) -> None:
+def test_rdf_files_load_beside_council_data(tmp_path: Path, fresh_store: Store) -> None:
     store = fresh_store
     nt = tmp_path / "extra.nt"
     nt.write_text('<http://example.org/a> <http://example.org/p> "x" .\n', encoding="utf-8")
