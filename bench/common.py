@@ -93,8 +93,7 @@ def nquads(size: int) -> Path:
     target = OUT / str(size) / "data.nq"
     if target.exists():
         return target
-    from service.loading import ONTOLOGY_DIR, ONTOLOGY_GRAPH  # noqa: PLC0415
-    from service.loading import reference_graph, reference_graph_iri  # noqa: PLC0415
+    from service.loading import ONTOLOGY_DIR, ONTOLOGY_GRAPH, reference_graph, reference_graph_iri  # noqa: PLC0415  # noqa: PLC0415
 
     files = sorted(str(p) for p in docs_dir(size).glob("*.txt"))
     tmp = target.with_suffix(".part")

@@ -58,7 +58,9 @@ PLAIN = [
     "Die Maßnahmen der {t} werden in die mittelfristige Finanzplanung aufgenommen.",
     "Der {c} stimmt der Vergabe der Leistungen für die {t} im Stadtteil {p} zu.",
 ]  # fmt: skip
-MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+MONTHS = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+)
 STAMP_MONTHS = "JAN. FEB. MRZ. APR. MAI JUNI JULI AUG. SEP. OKT. NOV. DEZ.".split()
 OCR = [("ü", "u"), ("rn", "m"), ("i", "l"), ("ß", "B"), ("e", "c"), ("In", "ln"), ("ä", "a")]
 SIGNERS = [("Dirk Hilbert", "Oberbürgermeister"), ("Jan Donhauser", "Erster Bürgermeister")]
@@ -162,7 +164,9 @@ def ausfertigung(r: Resolution, rng: random.Random, rate: float) -> str:
     )
 
 
-def kontrolle(r: Resolution, k: int, final: bool, day: date, rng: random.Random, rate: float) -> str:
+def kontrolle(
+    r: Resolution, k: int, final: bool, day: date, rng: random.Random, rate: float
+) -> str:
     stamp = f"{day.day:02d}. {STAMP_MONTHS[day.month - 1]} {day.year}"
     if rng.random() < rate * 3:
         stamp = stamp.replace(str(day.year), f"{str(day.year)[:3]}^")  # an unreadable stamp

@@ -11,7 +11,7 @@ from loader.reference import Actor, Reference
 # A resolution tasks someone when it asks (beauftragt), requests (bittet / wird gebeten) or
 # empowers (ermächtigt) them; "Der Stadtrat beauftragt den Oberbürgermeister" names the actor after
 # the verb, "Die Verwaltung wird beauftragt" before it.
-_VERB = r"(?:beauftragt|gebeten|ermächtigt|ermachtigt|aufgefordert)"
+_VERB = r"(?:beauftragt|gebeten|ermächtigt|ermachtigt)"
 PASSIVE = re.compile(
     rf"(?P<actor>(?:Der|Die|Das)\s*[A-ZÄÖÜ][^.;:]{{0,80}}?)\s+(?:wird|werden)\s+(?:weiterhin\s+|hiermit\s+)?"
     rf"(?P<verb>{_VERB})",
@@ -64,6 +64,20 @@ def normalise_label(actor_text: str) -> str:
     return _ARTICLE.sub("", text).strip()
 
 
+_SENTENCE_END = re.compile(r"(?:(?<=[a-zäöüß]{3})|(?<=[)\"“”]))\.(?=\s|$)")
+
+
+def sentence_end(text: str, pos: int) -> int:
+    """End of the sentence running at ``pos``: a full stop after a word, not after "2." or "z. B.".
+
+    >>> t = "X wird beauftragt, bis Ende 2. Quartal 2023 zu berichten. Danach"
+    >>> t[: sentence_end(t, 5)]
+    'X wird beauftragt, bis Ende 2. Quartal 2023 zu berichten.'
+    """
+    m = _SENTENCE_END.search(text, pos)
+    return m.end() if m else len(text)
+
+
 def find_clauses(text: str, reference: Reference) -> list[Clause]:
     """Every delegation clause of a point's text, in order; a clause runs to the end of its sentence."""
     out: list[Clause] = []
@@ -84,8 +98,7 @@ def find_clauses(text: str, reference: Reference) -> list[Clause]:
             astart = m.start("actor") + (len(m.group("actor")) - len(actor_text))
             actor = resolve_actor(actor_text, reference)
             label = actor.label if actor else normalise_label(actor_text)
-            end = text.find(".", m.end())
-            end = len(text) if end < 0 else end + 1
+            end = sentence_end(text, m.end())
             out.append(
                 Clause(
                     actor_text,

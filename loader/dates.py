@@ -114,7 +114,7 @@ def parse_date(text: str) -> date | None:
 
 
 _STAMP = re.compile(
-    r"(?<!\d)(?P<day>\d ?\d|\d)\s*[.,<]\s*(?P<mon>[A-Za-zÄÖÜäöü]{2,9}|\d{1,2})\s*\.?\s*"
+    r"(?<!\d)(?P<day>\d ?\d|\d)\s*[.,<]\s*(?P<mon>[A-Za-zÄÖÜäöü]{2,9}|\d{1,2})\s*[.,]?\s*"
     r"(?P<year>\S{1,5})"
 )
 

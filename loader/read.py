@@ -65,7 +65,8 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if size > max_bytes:
         raise LoadError(path, f"file is {size} bytes, over the limit of {max_bytes} bytes")
     try:
-        head = path.open("rb").read(5)
+        with path.open("rb") as fh:
+            head = fh.read(5)
     except OSError as exc:
         raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from exc
     if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from loader.text import GLUED_MARKER, PAGE_MARKER
 
 KIND_AUSFERTIGUNG = re.compile(r"^[^\w\n]{0,3}BESCHLUSS\s*AUS\s*FERTIGUNG", re.M)
-KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}Beschlusskontrol\w*\s+zu\b", re.M | re.I)
+KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}[Bß]esch[l1iI|]usskontro[l1iI|]\w*\s+zu\b", re.M | re.I)
 KIND_EMPFEHLUNG = re.compile(r"^[^\w\n]{0,3}BESCHLUSS\s*EMPFEHLUNG", re.M)
 KIND_VORLAGE = re.compile(
     r"^\s*(?:Beschlussvorschlag|Beschlussempfehlung der Verwaltung)\s*:", re.M | re.I
@@ -28,9 +28,9 @@ SESSION = re.compile(
 RESOLUTION_HEAD = re.compile(
     r"^[^\w\n]{0,2}[Bß]eschluss(?:\s+[A-Z]{1,4}\s*\d+/\d+/\d{4})?\s*[:;]?\s*$", re.M
 )
-RESOLUTION_OF = re.compile(r"^[^\w\n]{0,2}[Bß]eschluss\s*zu\s*[:;]?\s*(?P<rest>.*)$", re.M)
-SUBJECT_HEAD = re.compile(r"^\s*Ge\w{4,8}\s*[:;]\s*(?P<rest>.*)$", re.M)
-SESSION_DATE_HEAD = re.compile(r"^\s*Sitzung\s+am\s*[:;]?\s*(?P<rest>.*)$", re.M)
+RESOLUTION_OF = re.compile(r"^[^\w\n]{0,2}[Bß]eschluss[ \t]*zu[ \t]*[:;]?[ \t]*(?P<rest>.*)$", re.M)
+SUBJECT_HEAD = re.compile(r"^[ \t]*Ge\w{4,8}[ \t]*[:;][ \t]*(?P<rest>.*)$", re.M)
+SESSION_DATE_HEAD = re.compile(r"^[ \t]*Sitzung[ \t]+am[ \t]*[:;]?[ \t]*(?P<rest>.*)$", re.M)
 DATE_HEAD = re.compile(r"Datum\s*[:;]", re.M)
 PLACE_DATE = re.compile(r"^\s*Dresde(?:n?\s*,.{0,20}|\s*)$", re.M)
 VOTE_HEAD = re.compile(r"^\s*Abstimmung\b.*$", re.M)
@@ -40,7 +40,7 @@ VOTE_LINE = re.compile(
     re.M,
 )
 GREETING = re.compile(
-    r"^.*(?:\bMi[tf]\s+fr|freundl|Grüßen|Grussen).*$|^\s*Kenntnisnahme\b.*$", re.M
+    r"^\s*Mi[tf]\s+fr.*$|^.*\bGr(?:ü|u|ii)(?:ß|ss)en\W*$|^\s*Kenntnisnah.*$", re.M
 )
 NEXT_REPORT = re.compile(r"^\s*n[äa]chste\s+Beschlusskontrol", re.M | re.I)
 SALUTATION = re.compile(r"^\s*Sehr\s+geehrte", re.M)
@@ -49,9 +49,12 @@ STATUTE = re.compile(r"^\s*(?:Vom\s+\d{1,2}\.\s*\w+\s+\d{4}|§\s*\d+\s*)$", re.M
 
 NUMBERED = re.compile(r"^[ \t]*[„\"“]?[ \t]*(?P<n>\d{1,2})\.(?=[ \t]|$|[„\"“])[ \t]*[„\"“,]*[ \t]*")
 ZU_POINT = re.compile(r"^\s*zu\s+(?P<n>\d{1,2})\.\s*$", re.M | re.I)
+POINT_NOTE = re.compile(
+    r"\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d{1,2}(?:\s*(?:und|,)\s*\d{1,2})*", re.I
+)
 ZU_BESCHLUSSPUNKT = re.compile(r"^\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d", re.I)
-OPEN_QUOTE = re.compile(r"^[ \t]*(?:„|\"|“|,,|‚)")
-CLOSE_QUOTE = re.compile(r"(?:[\"“”]|''|/')[ \t]*(?=\n|$)")
+OPEN_QUOTE = re.compile(r"[ \t]*(?:„|\"|“|,,|‚)")
+CLOSE_QUOTE = re.compile(r"(?:[\"“”]'?|''|/')[ \t]*(?=\n|$)")
 RESOLUTION_SENTENCE = re.compile(
     r"^\s*(?:Der|Die|Das|Den)\s*[A-ZÄÖÜ][\wäöüß\-]*(?:\s+[\wäöüß\-]+){0,4}?\s+"
     r"(?:besch\w{2,5}t|stimmt|beauftragt|bittet|ermächtigt|wird\s+(?:beauftragt|gebeten|ermächtigt)"
@@ -105,7 +108,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 def _next_nonempty(text: str, pos: int, limit: int | None = None) -> tuple[int, int] | None:
     limit = len(text) if limit is None else limit
     for s, e, line in _lines(text, pos, limit):
-        if line.strip():
+        if line.strip() and not PAGE_MARKER.fullmatch(line):
             return s + (len(line) - len(line.lstrip())), e
     return None
 
@@ -142,7 +145,7 @@ def detect_kind(text: str) -> tuple[str, str | None]:
 def _content_lines(text: str, start: int, end: int, skip: list[tuple[int, int]]):
     """Lines of [start, end) without skipped ranges, as (content_start, line_end, content)."""
     out = []
-    for s, e, line in _lines(text, start, end):
+    for s, e, _line in _lines(text, start, end):
         cs = s
         for a, b in skip:
             if a <= cs < b:
@@ -421,8 +424,16 @@ def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
                 note_end = p.end
                 p.end = _trim_end(text, p.start, close.start())
                 if text[note_start:note_end].strip():
+                    # "Zum Beschlusspunkt 2 wurde ..." speaks of point 2 only
+                    named = [
+                        int(n)
+                        for n in re.findall(
+                            r"\d{1,2}", (POINT_NOTE.match(text, note_start) or [""])[0]
+                        )
+                    ]
                     for b in block:
-                        b.note = (note_start, note_end)
+                        if not named or b.number in named:
+                            b.note = (note_start, note_end)
                     block = []
         # "Zu Beschlusspunkt N:" sections
         for i, (s, e) in enumerate(sections):
@@ -520,7 +531,7 @@ def _vorlage(text: str, layout: Layout) -> None:
     # the signature is the short lines at the very end
     lines = [(s, e, line) for s, e, line in _lines(text, 0, len(text))]
     sig_start = len(text)
-    for s, e, line in reversed(lines):
+    for s, _e, line in reversed(lines):
         stripped = line.strip()
         if not stripped or any(a <= s < b for a, b in layout.skip) or PAGE_MARKER.fullmatch(line):
             continue

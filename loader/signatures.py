@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import permutations
+
+from rapidfuzz import fuzz
 
 from loader.model import Signatory, Span, Warning
 from loader.reference import Person, Reference
@@ -39,8 +42,12 @@ def compact(text: str) -> str:
     return _LETTERS.sub("", text.lower())
 
 
+@lru_cache(maxsize=65536)
 def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio() if a and b else 0.0
+    """difflib similarity, memoised: the same lines are scored against every label and person."""
+    if not a or not b:
+        return 0.0
+    return fuzz.ratio(a, b) / 100.0
 
 
 @dataclass
@@ -164,7 +171,7 @@ class RoleVocabulary:
             return False
         if any(k in c for k in _ROLE_KEYS):
             return True
-        return self.best(text)[1] >= 0.72
+        return self.best(text)[1] >= 0.7
 
     def normalise(self, written: str) -> str:
         """The role as written when it reads cleanly, else the reference label it garbles."""
@@ -191,6 +198,38 @@ def _office_labels(person: Person, day: date | None) -> list[tuple[bool, tuple[s
             out.append((dated, inc.office_labels, inc.office_label))
     out.sort(key=lambda x: not x[0])
     return out
+
+
+def _pair_by_office(
+    names: list[_Name], roles: list[str], vocab: RoleVocabulary, day: date | None
+) -> dict[int, int]:
+    """Pair matched names with roles of offices they hold: most pairs, then most pairs on dated
+    terms, then text order."""
+    options: dict[int, dict[int, bool]] = {}
+    for i, n in enumerate(names):
+        if not n.person:
+            continue
+        offices = _office_labels(n.person, day)
+        for j, r in enumerate(roles):
+            lab, score = vocab.best(r)
+            if score < 0.6:
+                continue
+            dated = [d for d, labs, _ in offices if lab in labs]
+            if dated:
+                options.setdefault(i, {})[j] = any(dated)
+    people = sorted(options)
+    best: tuple[tuple[int, int, int], dict[int, int]] = ((0, 0, 0), {})
+    for perm in permutations([*range(len(roles)), *[None] * len(people)], len(people)):
+        pairs = {
+            i: j for i, j in zip(people, perm, strict=True) if j is not None and j in options[i]
+        }
+        if len(set(pairs.values())) != len(pairs):
+            continue
+        order = -sum(abs(i - j) for i, j in pairs.items())
+        key = (len(pairs), sum(options[i][j] for i, j in pairs.items()), order)
+        if key > best[0]:
+            best = (key, pairs)
+    return dict(best[1])
 
 
 def parse_signatures(
@@ -252,22 +291,30 @@ def parse_signatures(
         kept.append(n)
     names = kept
 
-    assigned: dict[int, int] = {}
-    for i, n in enumerate(names):
-        if not n.person:
-            continue
-        labels = {lab for _, labs, _ in _office_labels(n.person, day) for lab in labs}
-        for j, r in enumerate(role_norm):
-            if j in assigned.values():
-                continue
-            lab, score = vocab.best(r)
-            if lab in labels and score >= 0.6:
-                assigned[i] = j
-                break
+    assigned = _pair_by_office(names, role_norm, vocab, day)
     free_roles = [j for j in range(len(roles)) if j not in assigned.values()]
     for i in range(len(names)):
         if i not in assigned and free_roles:
             assigned[i] = free_roles.pop(0)
+
+    # a role nobody's name survived for: the office's holder on that date signed it
+    extra: list[tuple[int, Person, int]] = []
+    for j, r in enumerate(roles):
+        if j in assigned.values() or day is None:
+            continue
+        lab, score = vocab.best(role_norm[j])
+        if score < 0.6:
+            continue
+        holders = [
+            p
+            for p in reference.persons
+            if any(
+                inc.covers(day) and (inc.start or inc.end) and lab in inc.office_labels
+                for inc in p.incumbencies
+            )
+        ]
+        if len(holders) == 1 and all(n.person is not holders[0] for n in names):
+            extra.append((r.line.start, holders[0], j))
 
     out: list[Signatory] = []
     used_letterhead = False
@@ -308,4 +355,16 @@ def parse_signatures(
         out.append(
             Signatory(name, role, span, n.line.text, n.person.iri if n.person else None, matched)
         )
+    for pos, person, j in extra:
+        r = roles[j]
+        sig = Signatory(
+            person.name, role_norm[j], Span(r.line.start, r.end), None, person.iri, True
+        )
+        warnings.append(
+            Warning(
+                f"no legible name for role {r.text!r}; taken as its holder {person.name}", sig.span
+            )
+        )
+        index = next((k for k, s in enumerate(out) if s.span.start > pos), len(out))
+        out.insert(index, sig)
     return out, warnings

@@ -53,7 +53,8 @@ def classify(note: str | None, final: bool | None) -> str | None:
     """
     if not note or not note.strip():
         return None
-    if ONGOING.search(note):
+    letters = re.sub(r"[^a-zäöüß]", "", note.replace("I", "l").lower())
+    if ONGOING.search(note) or "fortlaufend" in letters:
         return "fortlaufend"
     if final:
         return "umgesetzt"

@@ -159,6 +159,7 @@ def fix_ocr_words(text: str) -> str:
     text = re.sub(r"\{([^(){}]*)\)", r"(\1)", text)
     text = re.sub(r"§(?=\d)", "§ ", text)
     text = re.sub(r"\b(SGB)(?=[IVX]+\b)", r"\1 ", text)
+    text = re.sub(r"(?<=§ )(\d+)(?=[A-Z]{2,})", r"\1 ", text)
     return text
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from loader import LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
@@ -122,26 +123,27 @@ def _load_rdf(
     store: Store, path: Path, media_type: str, body: str, base: str, graph: str | None
 ) -> FileResult:
     """RDF files: quads keep their graphs; triples go to ``graph`` or one named after the file."""
-    data = path.read_bytes()
-    if media_type in ("application/n-quads", "application/trig"):
-        target = None
-    else:
-        target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
+    default_target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
+    rdflib_format = {
+        "application/n-triples": "nt",
+        "text/turtle": "turtle",
+        "application/n-quads": "nquads",
+        "application/trig": "trig",
+    }[media_type]
     try:
-        if target is not None:
-            g = Graph().parse(
-                data=data,
-                format={"application/n-triples": "nt", "text/turtle": "turtle"}[media_type],
-            )
-            store.replace_graph(target, g)
-            count = len(g)
-        else:
-            store.load_quads(data, media_type, None)  # type: ignore[attr-defined]
-            count = -1
+        dataset = Dataset()
+        dataset.parse(path, format=rdflib_format)
     except Exception as e:  # noqa: BLE001 - any parser error is the file's fault
         raise LoadError(str(path), f"not valid {media_type}: {e}") from e
-    what = f"{count} triples into <{target}>" if target else "quads into their own graphs"
-    return FileResult(str(path), True, f"RDF: {what}", target, max(count, 0), "rdf")
+    graphs: dict[str, Graph] = {}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = default_target if g is None or g == DATASET_DEFAULT_GRAPH_ID else str(g)
+        graphs.setdefault(name, Graph()).add((s, p, o))
+    for name, g in graphs.items():
+        store.replace_graph(name, g)
+    count = sum(len(g) for g in graphs.values())
+    names = ", ".join(f"<{n}>" for n in graphs) or "no graph (the file is empty)"
+    return FileResult(str(path), True, f"RDF: {count} triples into {names}", None, count, "rdf")
 
 
 def load_paths(

@@ -4,10 +4,12 @@ Queries go out through SPARQLWrapper (POST, URL-encoded, so long VALUES blocks f
 POSTed to the update URL. Transient failures (connection errors, 5xx, 429) are retried with
 exponential backoff; everything else becomes an error that names the URL and what happened.
 
-The named views read the default graph as the union of all named graphs (one per document). On a
-remote server that is the server's setting (Oxigraph: ``--union-default-graph``; Virtuoso, GraphDB
-and Neptune do it by default; Fuseki: ``unionDefaultGraph``); the store checks it once data is
-there and refuses to answer with silently empty views.
+The named views read the default graph, which ratsgraph keeps as the set-merge of the document
+graphs in the same update that writes a document (see ``service.store``): so the server must keep
+its default graph as a graph of its own — Oxigraph's server as it comes, *without*
+``--union-default-graph`` (whose union is a multiset: duplicated rows and exploding joins). The store
+checks once, when data is there, that a named graph's triple is in the default graph, and refuses
+to answer with silently empty views otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import random
 import re
 import time
 import urllib.error
-from collections import defaultdict
 from collections.abc import Sequence
 from http.client import HTTPException
 
@@ -38,6 +39,7 @@ from .store import (
     MEDIA_RESULTS,
     SelectResult,
     _term,
+    drop_graph_update,
     replace_graph_update,
 )
 
@@ -98,7 +100,7 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
         token: str | None = None,
-        check_union: bool = True,
+        check_default_graph: bool = True,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -108,7 +110,7 @@ class RemoteStore:
         self.user = user if user is not None else os.environ.get(USER_ENV)
         self.password = password if password is not None else os.environ.get(PASSWORD_ENV)
         self.token = token if token is not None else os.environ.get(TOKEN_ENV)
-        self._union_checked = not check_union
+        self._default_checked = not check_default_graph
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url}, update={self.update_url})"
@@ -152,9 +154,10 @@ class RemoteStore:
 
     def _once(self, sw: SPARQLWrapper, url: str) -> tuple[bytes, str]:
         try:
-            result = sw.query()
-            body = result.response.read()
-            media = result.response.headers.get("Content-Type", "").split(";")[0].strip()
+            response = sw.query().response
+            with response:
+                body = response.read()
+                media = response.headers.get("Content-Type", "").split(";")[0].strip()
             return body, media
         except QueryBadFormed as e:
             raise SyntaxError(f"{url} rejected the query: {_detail(e)}") from None
@@ -173,10 +176,11 @@ class RemoteStore:
         except EndPointInternalError as e:
             raise _Transient(f"500 Internal Server Error: {_detail(e)}") from None
         except urllib.error.HTTPError as e:
+            with e:
+                body = e.read().decode("utf-8", "replace")[:500]
             if e.code in RETRY_STATUS:
                 retry_after = _retry_after(e.headers.get("Retry-After"))
                 raise _Transient(f"{e.code} {e.reason}", retry_after) from None
-            body = e.read().decode("utf-8", "replace")[:500]
             raise RemoteStoreError(
                 f"SPARQL endpoint {url} answered {e.code} {e.reason}: {body}"
             ) from None
@@ -188,7 +192,7 @@ class RemoteStore:
     # -- queries ----------------------------------------------------------------------------
 
     def _read(self, query: str, accept: str, params: Sequence[tuple[str, str]] = ()) -> bytes:
-        self._check_union()
+        self._check_default_graph()
         return self._send(query, accept, params=params)[0]
 
     def select(self, query: str) -> SelectResult:
@@ -228,31 +232,32 @@ class RemoteStore:
         params = [("default-graph-uri", ox.NamedNode(g).value) for g in default_graphs]
         params += [("named-graph-uri", ox.NamedNode(g).value) for g in named_graphs]
         if not params:
-            self._check_union()
+            self._check_default_graph()
         body, got = self._send(query, media, params=params)
         return body, got if got in (*MEDIA_RESULTS, *GRAPH_RESULT_TYPES) else media
 
-    def _check_union(self) -> None:
-        """Once data is there: a triple of a named graph must be visible in the default graph."""
-        if self._union_checked:
+    def _check_default_graph(self) -> None:
+        """Once data is there: a triple of a named graph must be in the default graph too."""
+        if self._default_checked:
             return
         probe = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
         body = self._send(probe, MEDIA_JSON)[0]
-        rows = list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+        rows = list(ox.parse_query_results(body, format=JSON_RESULTS))
         if not rows:
             return  # empty store: nothing to tell yet
         s, p, o = rows[0]["s"], rows[0]["p"], rows[0]["o"]
         if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-            self._union_checked = True  # blank nodes cannot be named in a query; trust the server
+            self._default_checked = True  # blank nodes cannot be named in a query; trust the server
             return
         answer = self._send(f"ASK {{ {s} {p} {o} }}", MEDIA_JSON)[0]
-        if not bool(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)):
+        if not bool(ox.parse_query_results(answer, format=JSON_RESULTS)):
             raise RemoteStoreError(
-                f"SPARQL endpoint {self.query_url} does not query the union of its named graphs "
-                "by default, which ratsgraph's views rely on; start Oxigraph with "
-                "--union-default-graph (see README, 'Remote stores')"
+                f"the default graph of SPARQL endpoint {self.query_url} does not hold the merge of "
+                "its named graphs, which ratsgraph's views read; ratsgraph keeps it so on every "
+                "load, so load the documents with `ratsgraph load --store URL` (see README, "
+                "'Remote stores')"
             )
-        self._union_checked = True
+        self._default_checked = True
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -266,26 +271,10 @@ class RemoteStore:
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         body = self._send(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}", MEDIA_JSON)[0]
-        if not bool(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)):
+        if not bool(ox.parse_query_results(body, format=JSON_RESULTS)):
             return False
-        self.update(f"DROP GRAPH {node}")
+        self.update(drop_graph_update(graph_iri))
         return True
-
-    def load_quads(self, data: bytes, media_type: str, graph_iri: str | None) -> None:
-        """Load RDF as is (quads keep their graphs; triples go to ``graph_iri``) in one update."""
-        to_graph = ox.NamedNode(graph_iri) if graph_iri else ox.DefaultGraph()
-        by_graph: dict[object, list[ox.Triple]] = defaultdict(list)
-        for q in ox.parse(data, format=MEDIA_GRAPH[media_type]):
-            g = q.graph_name if isinstance(q, ox.Quad) else to_graph
-            if isinstance(g, ox.DefaultGraph):
-                g = to_graph
-            by_graph[g].append(q.triple if isinstance(q, ox.Quad) else q)
-        parts = []
-        for g, triples in by_graph.items():
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            parts.append(body if isinstance(g, ox.DefaultGraph) else f"GRAPH {g} {{\n{body}}}")
-        if parts:
-            self.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
 
     # -- inspection -------------------------------------------------------------------------
 
@@ -295,13 +284,13 @@ class RemoteStore:
         return sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
 
     def triple_count(self) -> int:
-        """Quads in the named graphs (where ratsgraph keeps everything)."""
-        q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        """Quads in the store, the default graph's included (as ``len()`` of an embedded store)."""
+        q = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
         rows = list(ox.parse_query_results(self._send(q, MEDIA_JSON)[0], format=JSON_RESULTS))
         return int(rows[0]["n"].value)
 
     def dump(self, media_type: str = "application/n-quads") -> bytes:
-        """Every named graph as N-Quads or TriG; other formats get the union as triples."""
+        """Every named graph as N-Quads or TriG; other formats get the default graph (their merge)."""
         fmt = MEDIA_GRAPH[media_type]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             q = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -2,7 +2,7 @@
 
 The ``backend`` fixture is parametrised: every test that uses ``store``, ``app``, ``client``,
 ``fresh_store`` or ``live_server`` runs once against the embedded on-disk pyoxigraph store and once
-against a real ``oxigraph serve`` (started here on 127.0.0.1, a free port, ``--union-default-graph``).
+against a real ``oxigraph serve`` (started here on 127.0.0.1, a free port, default graph of its own).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import requests
@@ -39,11 +40,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0) -> None:
+def wait_for_http(
+    url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            out = log.read_text(errors="replace") if log else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {out}")
         try:
             requests.get(url, timeout=1)
@@ -70,6 +73,7 @@ class OxigraphServer:
 
     base: str
     proc: subprocess.Popen
+    log: IO[bytes]
 
     @property
     def query_url(self) -> str:
@@ -83,7 +87,7 @@ class OxigraphServer:
         return RemoteStore(self.query_url, self.update_url, **options)  # type: ignore[arg-type]
 
 
-def start_oxigraph(location: Path | None = None, union: bool = True) -> OxigraphServer:
+def start_oxigraph(location: Path | None = None, union: bool = False) -> OxigraphServer:
     """`oxigraph serve` (the PyPI package `oxigraph`) on 127.0.0.1 and a free port."""
     oxigraph = str(OXIGRAPH) if OXIGRAPH.exists() else shutil.which("oxigraph")
     if not oxigraph:
@@ -94,7 +98,7 @@ def start_oxigraph(location: Path | None = None, union: bool = True) -> Oxigraph
     args += ["--union-default-graph"] if union else []
     log = tempfile.TemporaryFile()  # a pipe nobody reads would fill up and stall the server
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-    server = OxigraphServer(f"http://127.0.0.1:{port}", proc)
+    server = OxigraphServer(f"http://127.0.0.1:{port}", proc, log)
     wait_for_http(server.query_url, proc)
     return server
 
@@ -115,6 +119,7 @@ def sample_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     assert all(r.ok for r in results), [r.line() for r in results]
     yield server
     stop(server.proc)
+    server.log.close()
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +128,7 @@ def scratch_oxigraph() -> Iterator[OxigraphServer]:
     server = start_oxigraph()
     yield server
     stop(server.proc)
+    server.log.close()
 
 
 @pytest.fixture(scope="session", params=["embedded", "remote"])
@@ -169,14 +175,17 @@ def live_server(
 ) -> Iterator[str]:
     """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store
     (embedded) or over the sample `oxigraph serve` (remote)."""
+    live = tmp_path_factory.mktemp("live")
     if backend == "remote":
         server = request.getfixturevalue("sample_oxigraph")
         store_args = ["--store", server.query_url, "--update-url", server.update_url]
     else:
-        copy = tmp_path_factory.mktemp("live") / "store"
+        copy = live / "store"
         shutil.copytree(sample_store_dir, copy)
         store_args = ["--store", str(copy)]
     port = free_port()
+    log = live / "server.log"  # a file, not a pipe: a full pipe would block the server
+    log_file = log.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -187,13 +196,14 @@ def live_server(
             "--port",
             str(port),
         ],
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/", proc)
+        wait_for_http(url + "/", proc, log=log)
         yield url
     finally:
         stop(proc)
+        log_file.close()
