@@ -1,8 +1,8 @@
 """View latency: p50/p99 of every named view, embedded and through `oxigraph serve`, by dataset size.
 
 Each view runs the service's own path (`service.views.run_view`: label resolution, binding, query,
-result conversion) ``--repeat`` times after two warm-up runs. Remote runs talk to `oxigraph serve
---union-default-graph` over loopback on a copy of the same store.
+result conversion) ``--repeat`` times after two warm-up runs. Remote runs talk to `oxigraph serve`
+over loopback on a copy of the same store.
 
 Run: ``.venv/bin/python bench/bench_views.py [--sizes 1000 10000] [--repeat 30]``.
 """

@@ -177,12 +177,12 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> None:
 
 
 def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    """`oxigraph serve --union-default-graph` on the store at ``location``: (process, base URL)."""
+    """`oxigraph serve` on the store at ``location``: (process, base URL). Without
+    ``--union-default-graph``: ratsgraph keeps the default graph as the merge itself."""
     port = free_port()
     exe = Path(sys.executable).parent / "oxigraph"
     proc = subprocess.Popen(
-        [str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
+        [str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
