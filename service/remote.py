@@ -47,6 +47,8 @@ USER_ENV = "RATSGRAPH_REMOTE_USER"
 PASSWORD_ENV = "RATSGRAPH_REMOTE_PASSWORD"
 TOKEN_ENV = "RATSGRAPH_REMOTE_TOKEN"
 RETRIES_ENV = "RATSGRAPH_REMOTE_RETRIES"
+DEFAULT_GRAPH_ENV = "RATSGRAPH_REMOTE_DEFAULT_GRAPH"
+DEFAULT_GRAPH_MODES = ("merge", "server")
 RETRY_STATUS = {429, 500, 502, 503, 504}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _COMMENT = re.compile(r"^\s*#.*$", re.M)
@@ -101,6 +103,7 @@ class RemoteStore:
         password: str | None = None,
         token: str | None = None,
         check_default_graph: bool = True,
+        default_graph: str | None = None,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -111,6 +114,15 @@ class RemoteStore:
         self.password = password if password is not None else os.environ.get(PASSWORD_ENV)
         self.token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._default_checked = not check_default_graph
+        # "merge": ratsgraph keeps the default graph as the merge of the document graphs (Oxigraph,
+        # Fuseki); "server": the server's default graph already is the union of all graphs
+        # (Virtuoso, GraphDB), so ratsgraph writes the named graphs only.
+        self.default_graph = default_graph or os.environ.get(DEFAULT_GRAPH_ENV, "merge")
+        if self.default_graph not in DEFAULT_GRAPH_MODES:
+            raise ValueError(
+                f"{DEFAULT_GRAPH_ENV} must be one of {', '.join(DEFAULT_GRAPH_MODES)}, "
+                f"got {self.default_graph!r}"
+            )
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url}, update={self.update_url})"
@@ -266,14 +278,21 @@ class RemoteStore:
         self._send(update, "*/*", update=True)
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
-        self.update(replace_graph_update(graph_iri, graph))
+        if self.default_graph == "server":
+            iri = ox.NamedNode(graph_iri)
+            body = graph.serialize(format="nt")
+            self.update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
+        else:
+            self.update(replace_graph_update(graph_iri, graph))
 
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         body = self._send(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}", MEDIA_JSON)[0]
         if not bool(ox.parse_query_results(body, format=JSON_RESULTS)):
             return False
-        self.update(drop_graph_update(graph_iri))
+        self.update(
+            f"DROP GRAPH {node}" if self.default_graph == "server" else drop_graph_update(graph_iri)
+        )
         return True
 
     # -- inspection -------------------------------------------------------------------------

@@ -207,3 +207,48 @@ def live_server(
     finally:
         stop(proc)
         log_file.close()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DirsAllowed = ., {d}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+[SPARQL]
+ResultSetMaxRows = 100000
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Debian's Virtuoso (virtuoso-opensource) on loopback: its /sparql URL, updates granted.
+
+    Skipped when it is not installed; CI does not install it."""
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if not server or not isql:
+        pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
+    d = tmp_path_factory.mktemp("virtuoso")
+    sql, http = free_port(), free_port()
+    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql, http=http))
+    log = (d / "stdout.log").open("wb")
+    proc = subprocess.Popen(
+        [server, "+foreground", "+configfile", str(d / "virtuoso.ini")],
+        cwd=d, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for_http(f"http://127.0.0.1:{http}/sparql", proc, timeout=120, log=d / "stdout.log")
+        grant = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+        subprocess.run([isql, str(sql), "dba", "dba", f"exec={grant}"], check=True, timeout=60)
+        yield f"http://127.0.0.1:{http}/sparql"
+    finally:
+        stop(proc)
+        log.close()

@@ -22,7 +22,7 @@ from service.queries import QUERIES_DIR, load_queries
 from service.remote import RemoteStore, RemoteStoreError
 from service.store import EmbeddedStore
 
-from .conftest import OxigraphServer, free_port
+from .conftest import OxigraphServer, free_port, start_oxigraph, stop
 
 BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
 
@@ -268,3 +268,43 @@ def test_the_cli_reports_an_unreachable_store_in_one_line(tmp_path: Path) -> Non
     )
     assert result.exit_code == 2
     assert f"SPARQL endpoint {url} failed" in result.output
+
+
+def test_server_default_graph_mode_on_a_union_default_graph_server(
+    sample_store_dir: Path,
+) -> None:
+    """Servers whose default graph is the union of all graphs (Virtuoso, GraphDB; Oxigraph with
+    --union-default-graph): ratsgraph writes only the named graphs, the views answer the same."""
+    from service import create_app  # noqa: PLC0415
+    from service.views import run_view  # noqa: PLC0415
+
+    server = start_oxigraph(union=True)
+    try:
+        remote = server.store(default_graph="server")
+        assert all(r.ok for r in load_paths(remote, [SAMPLES_DIR]))
+        plain = remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].value
+        in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert plain == remote.select(in_graphs).rows[0]["n"].value  # no copy was written
+        answers = []
+        for store in (EmbeddedStore(sample_store_dir, read_only=True), remote):
+            with create_app({"TESTING": True}, store=store).app_context():
+                answers.append(run_view("open-points", {"actor": "Oberbürgermeister"}).rows)
+        assert answers[1] == answers[0]
+    finally:
+        stop(server.proc)
+        server.log.close()
+
+
+@pytest.mark.virtuoso
+def test_views_on_virtuoso_answer_as_embedded(virtuoso: str, sample_store_dir: Path) -> None:
+    from service import create_app  # noqa: PLC0415
+    from service.views import run_view  # noqa: PLC0415
+
+    remote = RemoteStore(virtuoso, default_graph="server")
+    assert all(r.ok for r in load_paths(remote, [SAMPLES_DIR]))
+    for name, values in (("open-points", {"actor": "Oberbürgermeister"}), ("framework", {})):
+        answers = []
+        for store in (EmbeddedStore(sample_store_dir, read_only=True), remote):
+            with create_app({"TESTING": True}, store=store).app_context():
+                answers.append(run_view(name, values).rows)
+        assert answers[1] == answers[0], name
