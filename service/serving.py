@@ -89,7 +89,7 @@ def run(
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            options = {
+            options: dict[str, Any] = {
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "threads": threads,
@@ -99,6 +99,9 @@ def run(
                 "timeout": 120,
                 "keepalive": 5,
             }
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25.1
+                # one shared socket in ~/.gunicorn would be fought over by several servers
+                options["control_socket_disable"] = True
             for key, value in options.items():
                 self.cfg.set(key, value)
 
