@@ -60,12 +60,25 @@ def _open(store: str, update_url: str | None = None, read_only: bool = False):  
     try:
         return open_store(store, read_only=read_only)
     except OSError as e:
-        from .serving import in_use_message  # noqa: PLC0415
+        from .holder import in_use_message  # noqa: PLC0415
 
         raise StoreInUse(in_use_message(store, e)) from e
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unusable remote store into one line naming the URL and what happened (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from .remote import RemoteStoreError  # noqa: PLC0415
+
+        try:
+            return super().invoke(ctx)
+        except RemoteStoreError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """ratsgraph: council resolutions, their points, delegations and status reports as a knowledge graph."""
 
@@ -87,14 +100,33 @@ def _load(store_obj, paths, body: str, base: str, graph: str | None = None) -> i
     return 2 if failed else 0
 
 
-def _serve(store_obj, host: str, port: int, base: str, body: str) -> None:  # noqa: ANN001
-    from . import create_app  # noqa: PLC0415
-    from .serving import announce  # noqa: PLC0415
+def _serve(
+    location: str,
+    update_url: str | None,
+    host: str,
+    port: int,
+    base: str,
+    body: str,
+    workers: int = 1,
+    threads: int = 4,
+) -> None:
+    """gunicorn with ``workers`` processes; each opens its own store handle (see service.serving)."""
+    from .holder import announce  # noqa: PLC0415
+    from .serving import app_factory, run  # noqa: PLC0415
 
-    app = create_app({"BASE_IRI": base, "BODY": body}, store=store_obj)
-    click.echo(f"ratsgraph serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    with announce(store_obj, f"http://{host}:{port}"):
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    if not location.startswith(("http://", "https://")):
+        probe = _open(location, read_only=workers > 1)  # fail early, with the usual message
+        if workers == 1:
+            probe.close()  # release the write lock for the worker process
+        del probe
+    factory = app_factory(location, update_url, {"BASE_IRI": base, "BODY": body}, workers)
+    click.echo(
+        f"ratsgraph serving on http://{host}:{port}/ with {workers} worker(s) x {threads} "
+        "threads (Ctrl+C to stop)"
+    )
+    local = None if location.startswith(("http://", "https://")) else location
+    with announce(local, f"http://{host}:{port}"):  # so `load` can say where to upload instead
+        run(factory, host, port, workers, threads)
 
 
 @cli.command()
@@ -109,8 +141,9 @@ def demo(store: str, host: str, port: int, no_serve: bool) -> None:
     if code:
         sys.exit(code)
     click.echo(f"Try http://{host}:{port}/views/open-points?actor=Oberbürgermeister")
+    s.close()
     if not no_serve:
-        _serve(s, host, port, DEFAULT_BASE, "dresden")
+        _serve(store, None, host, port, DEFAULT_BASE, "dresden")
 
 
 @cli.command()
@@ -120,11 +153,26 @@ def demo(store: str, host: str, port: int, no_serve: bool) -> None:
 @body_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes; more than one reads an on-disk store as read-only snapshots.",
+)
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
 def serve(
-    store: str, update_url: str | None, base_iri: str, body: str, host: str, port: int
+    store: str,
+    update_url: str | None,
+    base_iri: str,
+    body: str,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
 ) -> None:
-    """Serve views, the SPARQL endpoint and resource pages over HTTP."""
-    _serve(_open(store, update_url), host, port, base_iri, body)
+    """Serve views, the SPARQL endpoint and resource pages over HTTP (gunicorn)."""
+    _serve(store, update_url, host, port, base_iri, body, workers, threads)
 
 
 @cli.command()
@@ -443,7 +491,7 @@ def backup(target: str, store: str) -> None:
 def restore(source: str, store: str, force: bool) -> None:
     """Make the store a copy of the backup SOURCE (made by `ratsgraph backup` or POST /api/backup)."""
     from .backup import restore_store  # noqa: PLC0415
-    from .serving import in_use_message  # noqa: PLC0415
+    from .holder import in_use_message  # noqa: PLC0415
 
     try:
         summary = restore_store(source, store, force)

@@ -1,69 +1,111 @@
-"""Who holds a store: a running server announces itself, so another process can say where to go.
+"""`ratsgraph serve`: gunicorn workers, each with its own store handle, opened after the fork.
 
-An on-disk pyoxigraph store is opened read-write by one process at a time (RocksDB's LOCK file); a
-read-only handle in another process is a frozen snapshot and, per pyoxigraph, undefined while someone
-writes. So `serve` and `load` do not share a store: while `serve` holds it, documents go in through
-the server (``POST /api/documents`` with the token), and `load` says so instead of failing obscurely.
+The serving architecture, chosen by measurement (bench/RESULTS.md):
+* one worker (the default): one process owns the on-disk store read-write, with threads; pyoxigraph
+  releases the GIL while it evaluates, so threads overlap on queries but not on Python work;
+* ``--workers N`` on a directory: N processes, each opening the store *read-only*. Only one process
+  can open an on-disk store read-write, but any number can read it, and a writer (`ratsgraph load`)
+  can run beside them. A read-only handle is a snapshot, so each worker reopens it when the store's
+  files change (checked at most once a second);
+* ``--workers N`` on a SPARQL URL: N stateless processes in front of one SPARQL server (e.g.
+  `oxigraph serve`), which uses every core for the queries.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-SERVE_FILE = "ratsgraph-serve.json"
+from flask import Flask
 
-
-def configure_logging() -> None:
-    """Access-log lines (JSON, see health.py) on stderr; werkzeug's own request lines are dropped."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+from .store import EmbeddedStore
 
 
-@contextmanager
-def announce(store: object, url: str) -> Iterator[None]:
-    """While serving, leave a note in the store folder: which process serves it, and where."""
-    configure_logging()
-    path = getattr(getattr(store, "inner", store), "path", None)
-    note = Path(path) / SERVE_FILE if path else None
-    if note is not None:
-        note.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
-    try:
-        yield
-    finally:
-        if note is not None:
-            note.unlink(missing_ok=True)
+class SnapshotStore:
+    """A read-only EmbeddedStore that reopens itself when the store on disk has changed."""
+
+    def __init__(self, path: str | Path, check_every_s: float = 1.0) -> None:
+        self.path = Path(path)
+        self.check_every_s = check_every_s
+        self._lock = threading.Lock()
+        self._stamp = self._files_stamp()
+        self._store = EmbeddedStore(self.path, read_only=True)
+        self._checked = time.monotonic()
+
+    def _files_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        with os.scandir(self.path) as entries:
+            return tuple(
+                sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))  # fmt: skip
+
+    def current(self) -> EmbeddedStore:
+        """The snapshot to use now: the same one until the files change."""
+        now = time.monotonic()
+        if now - self._checked < self.check_every_s:
+            return self._store
+        with self._lock:
+            self._checked = now
+            stamp = self._files_stamp()
+            if stamp != self._stamp:
+                self._store = EmbeddedStore(self.path, read_only=True)
+                self._stamp = stamp
+        return self._store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current(), name)
+
+    def __repr__(self) -> str:
+        return f"SnapshotStore({self.path})"
 
 
-def server_of(store_dir: str | Path) -> dict[str, object] | None:
-    """The server that announced itself in this store folder, if its process still runs."""
-    note = Path(store_dir) / SERVE_FILE
-    try:
-        info = json.loads(note.read_text(encoding="utf-8"))
-        os.kill(int(info["pid"]), 0)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return info
+def app_factory(
+    location: str, update_url: str | None, config: dict[str, Any], workers: int
+) -> Callable[[], Flask]:
+    """What each worker calls after the fork to build its app and open its own store handle."""
+
+    def make() -> Flask:
+        from . import create_app  # noqa: PLC0415
+        from .store import open_store  # noqa: PLC0415
+
+        if location.startswith(("http://", "https://")):
+            store: Any = open_store(location, update_url=update_url)
+        elif workers > 1:
+            store = SnapshotStore(location)
+        else:
+            store = open_store(location)
+        return create_app(config, store=store)
+
+    return make
 
 
-def in_use_message(store_dir: str | Path, error: Exception) -> str:
-    """What to tell someone whose command cannot open the store because another process holds it."""
-    if "lock" not in str(error).lower():
-        return f"cannot open the store at {store_dir}: {error}"
-    server = server_of(store_dir)
-    if server:
-        return (
-            f"the store at {store_dir} is held by a running ratsgraph server (pid {server['pid']}, "
-            f"{server['url']}); only one process can write a store. Load documents through it: "
-            f"ratsgraph load --server {server['url']} FILES (token in RATSGRAPH_WRITE_TOKEN), or "
-            f"POST {server['url']}/api/documents (a backup: POST {server['url']}/api/backup) — or "
-            "stop the server first."
-        )
-    return (
-        f"the store at {store_dir} is open in another process (a running ratsgraph load or serve?); "
-        "only one process can write a store. Wait for it to finish, or stop it, and try again."
-    )
+def run(
+    factory: Callable[[], Flask], host: str, port: int, workers: int = 1, threads: int = 4
+) -> None:
+    """Serve with gunicorn (gthread workers); blocks until stopped."""
+    from gunicorn.app.base import BaseApplication  # noqa: PLC0415
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "preload_app": False,  # each worker opens its own store handle
+                "accesslog": None,
+                "timeout": 120,
+                "keepalive": 5,
+            }
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25.1
+                # one shared socket in ~/.gunicorn would be fought over by several servers
+                options["control_socket_disable"] = True
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return factory()
+
+    Server().run()

@@ -1,4 +1,9 @@
-"""Fixtures: the sample documents loaded into a real on-disk store, the app, and a live HTTP server."""
+"""Fixtures: the sample documents in a real store, the app, and a live HTTP server — per backend.
+
+The ``backend`` fixture is parametrised: every test that uses ``store``, ``app``, ``client``,
+``fresh_store`` or ``live_server`` runs once against the embedded on-disk pyoxigraph store and once
+against a real ``oxigraph serve`` (started here on 127.0.0.1, a free port, default graph of its own).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import requests
@@ -18,9 +25,11 @@ import requests
 from loader import SAMPLES_DIR
 from service import create_app
 from service.loading import load_paths
-from service.store import EmbeddedStore
+from service.remote import RemoteStore
+from service.store import EmbeddedStore, Store
 
 ROOT = Path(__file__).resolve().parent.parent
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 SHARED = Path(os.environ.get("RATSGRAPH_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
@@ -58,14 +67,97 @@ def sample_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def store(sample_store_dir: Path) -> Iterator[EmbeddedStore]:
-    s = EmbeddedStore(sample_store_dir, read_only=True)
-    yield s
+@dataclass
+class OxigraphServer:
+    """A running `oxigraph serve`: its query and update URLs."""
+
+    base: str
+    proc: subprocess.Popen
+    log: IO[bytes]
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.base + "/update"
+
+    def store(self, **options: object) -> RemoteStore:
+        return RemoteStore(self.query_url, self.update_url, **options)  # type: ignore[arg-type]
+
+
+def start_oxigraph(location: Path | None = None, union: bool = False) -> OxigraphServer:
+    """`oxigraph serve` (the PyPI package `oxigraph`) on 127.0.0.1 and a free port."""
+    oxigraph = str(OXIGRAPH) if OXIGRAPH.exists() else shutil.which("oxigraph")
+    if not oxigraph:
+        raise RuntimeError("no `oxigraph` executable: pip install -e '.[test]' installs it")
+    port = free_port()
+    args = [oxigraph, "serve", "--bind", f"127.0.0.1:{port}"]
+    args += ["--location", str(location)] if location else []
+    args += ["--union-default-graph"] if union else []
+    log = tempfile.TemporaryFile()  # a pipe nobody reads would fill up and stall the server
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    server = OxigraphServer(f"http://127.0.0.1:{port}", proc, log)
+    wait_for_http(server.query_url, proc)
+    return server
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture(scope="session")
-def app(store: EmbeddedStore):  # noqa: ANN201
+def sample_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """`oxigraph serve` with the sample documents, loaded through RemoteStore once per session."""
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "samples")
+    results = load_paths(server.store(), [SAMPLES_DIR])
+    assert all(r.ok for r in results), [r.line() for r in results]
+    yield server
+    stop(server.proc)
+    server.log.close()
+
+
+@pytest.fixture(scope="session")
+def scratch_oxigraph() -> Iterator[OxigraphServer]:
+    """An in-memory `oxigraph serve` that tests empty before use (see ``fresh_store``)."""
+    server = start_oxigraph()
+    yield server
+    stop(server.proc)
+    server.log.close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def store(backend: str, sample_store_dir: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The sample documents, read-only embedded or in a running `oxigraph serve`."""
+    if backend == "remote":
+        yield request.getfixturevalue("sample_oxigraph").store()
+    else:
+        yield EmbeddedStore(sample_store_dir, read_only=True)
+
+
+@pytest.fixture()
+def fresh_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    """An empty writable store: a new directory, or the scratch server with every graph dropped."""
+    if backend == "remote":
+        server = request.getfixturevalue("scratch_oxigraph")
+        remote = server.store()
+        remote.update("DROP ALL")
+        return remote
+    return EmbeddedStore(tmp_path / "s")
+
+
+@pytest.fixture(scope="session")
+def app(store: Store):  # noqa: ANN201
     return create_app({"TESTING": True}, store=store)
 
 
@@ -123,15 +215,91 @@ def stop_server(proc: subprocess.Popen) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
-    copy = tmp_path_factory.mktemp("live") / "store"
-    shutil.copytree(sample_store_dir, copy)
-    url, proc = start_server(copy)
+def live_server(
+    backend: str,
+    sample_store_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[str]:
+    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store
+    (embedded) or over the sample `oxigraph serve` (remote)."""
+    live = tmp_path_factory.mktemp("live")
+    if backend == "remote":
+        server = request.getfixturevalue("sample_oxigraph")
+        store_args = ["--store", server.query_url, "--update-url", server.update_url]
+    else:
+        copy = live / "store"
+        shutil.copytree(sample_store_dir, copy)
+        store_args = ["--store", str(copy)]
+    port = free_port()
+    log = live / "server.log"  # a file, not a pipe: a full pipe would block the server
+    log_file = log.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from service.cli import main; main()",
+            "serve",
+            *store_args,
+            "--port",
+            str(port),
+        ],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
     try:
+        wait_for_http(url + "/", proc, log=log)
         yield url
     finally:
-        stop_server(proc)
+        stop(proc)
+        log_file.close()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DirsAllowed = ., {d}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+[SPARQL]
+ResultSetMaxRows = 100000
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Debian's Virtuoso (virtuoso-opensource) on loopback: its /sparql URL, updates granted.
+
+    Skipped when it is not installed; CI does not install it."""
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if not server or not isql:
+        pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
+    d = tmp_path_factory.mktemp("virtuoso")
+    sql, http = free_port(), free_port()
+    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql, http=http))
+    log = (d / "stdout.log").open("wb")
+    proc = subprocess.Popen(
+        [server, "+foreground", "+configfile", str(d / "virtuoso.ini")],
+        cwd=d, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for_http(f"http://127.0.0.1:{http}/sparql", proc, timeout=120, log=d / "stdout.log")
+        grant = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+        subprocess.run([isql, str(sql), "dba", "dba", f"exec={grant}"], check=True, timeout=60)
+        yield f"http://127.0.0.1:{http}/sparql"
+    finally:
+        stop(proc)
+        log.close()
 
 
 def fill_synthetic(path: Path, n: int = 3000) -> None:

@@ -1,4 +1,5 @@
-"""Loading into the on-disk store: one named graph per document, provenance, idempotent, atomic."""
+"""Loading into a store (embedded and remote): one named graph per document, provenance, idempotent,
+atomic."""
 
 from __future__ import annotations
 
@@ -8,19 +9,19 @@ from pathlib import Path
 
 from loader import SAMPLES_DIR
 from service.loading import load_paths
-from service.store import EmbeddedStore
+from service.store import Store
 
 BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
 BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
 DOC = "https://w3id.org/ratsgraph/id/dresden/document/"
 
 
-def count(store: EmbeddedStore) -> int:
-    return store.triple_count()
+def count(store: Store) -> int:
+    return store.triple_count()  # type: ignore[attr-defined]
 
 
-def test_each_document_gets_its_own_named_graph_with_provenance(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "s")
+def test_each_document_gets_its_own_named_graph_with_provenance(fresh_store: Store) -> None:
+    store = fresh_store
     load_paths(store, [BA, BK])
     graphs = store.named_graphs()
     assert DOC + "JHA-042-2022_V1106-21_Beschlussausfertigung" in graphs
@@ -35,18 +36,20 @@ def test_each_document_gets_its_own_named_graph_with_provenance(tmp_path: Path) 
     ]
 
 
-def test_loading_the_same_documents_twice_leaves_the_triple_count_unchanged(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "s")
+def test_loading_the_same_documents_twice_leaves_the_triple_count_unchanged(
+    fresh_store: Store,
+) -> None:
+    store = fresh_store
     load_paths(store, [SAMPLES_DIR])
     first = count(store)
     load_paths(store, [SAMPLES_DIR])
     assert count(store) == first
 
 
-def test_a_reloaded_changed_document_replaces_its_graph(tmp_path: Path) -> None:
+def test_a_reloaded_changed_document_replaces_its_graph(tmp_path: Path, fresh_store: Store) -> None:
     doc = tmp_path / BA.name
     shutil.copy(BA, doc)
-    store = EmbeddedStore(tmp_path / "s")
+    store = fresh_store
     load_paths(store, [doc])
     q = (
         "PREFIX rb: <https://w3id.org/ratsgraph/ontology#> "
@@ -59,8 +62,8 @@ def test_a_reloaded_changed_document_replaces_its_graph(tmp_path: Path) -> None:
     assert store.select(q).rows[0]["n"].value == "4"
 
 
-def test_bad_files_are_reported_and_change_nothing(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "s")
+def test_bad_files_are_reported_and_change_nothing(tmp_path: Path, fresh_store: Store) -> None:
+    store = fresh_store
     load_paths(store, [BA])
     before = count(store)
     empty = tmp_path / "empty.txt"
@@ -84,8 +87,8 @@ def test_bad_files_are_reported_and_change_nothing(tmp_path: Path) -> None:
     assert not any(g.endswith(("/empty", "/garbage", "/letter")) for g in graphs)
 
 
-def test_rdf_files_load_beside_council_data(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "s")
+def test_rdf_files_load_beside_council_data(tmp_path: Path, fresh_store: Store) -> None:
+    store = fresh_store
     nt = tmp_path / "extra.nt"
     nt.write_text('<http://example.org/a> <http://example.org/p> "x" .\n', encoding="utf-8")
     nq = tmp_path / "more.nq"
@@ -97,10 +100,10 @@ def test_rdf_files_load_beside_council_data(tmp_path: Path) -> None:
     assert "http://example.org/g" in graphs
 
 
-def test_the_default_graph_is_the_merge_of_the_document_graphs(tmp_path: Path) -> None:
+def test_the_default_graph_is_the_merge_of_the_document_graphs(fresh_store: Store) -> None:
     from rdflib import Graph, Literal, URIRef
 
-    store = EmbeddedStore(tmp_path / "s")
+    store = fresh_store
     shared = (URIRef("http://example.org/r"), URIRef("http://example.org/p"), Literal("x"))
     only_b = (URIRef("http://example.org/r"), URIRef("http://example.org/q"), Literal("y"))
     a, b = Graph(), Graph()

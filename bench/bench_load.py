@@ -1,0 +1,132 @@
+"""Loading speed: triples per second through `ratsgraph load`, against pyoxigraph's `bulk_load`.
+
+Three figures per run, medians over ``--runs``, ratios within the same run:
+* ``ratsgraph load DOCS --store DIR`` as a process (text -> extraction -> graph -> one update per
+  document), with its peak memory;
+* the store half of it: the same documents' graphs, built beforehand, written with
+  ``Store.replace_graph`` (one atomic update per document), embedded and remote (``oxigraph serve``);
+* ``pyoxigraph.Store.bulk_load`` of exactly the quads `ratsgraph load` wrote (document graphs and
+  the default graph, their merge), as N-Quads: the physical limit.
+
+Run: ``.venv/bin/python bench/bench_load.py [--size 1000] [--runs 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from common import ROOT, docs_dir, machine, median, start_oxigraph, stop
+
+
+def ratsgraph_load(docs: Path, store: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of one `ratsgraph load` process."""
+    exe = Path(sys.executable).parent / "ratsgraph"
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(exe), "load", str(docs), "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"ratsgraph load exited with {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    from loader import load_document  # noqa: PLC0415
+    from loader.reference import load_reference  # noqa: PLC0415
+    from service.loading import ensure_reference  # noqa: PLC0415
+    from service.store import EmbeddedStore  # noqa: PLC0415
+
+    docs = docs_dir(args.size)
+    reference = load_reference("dresden")
+    graphs = []
+    for f in sorted(docs.glob("*.txt")):
+        loaded = load_document(f, body="dresden", reference=reference)
+        graphs.append((str(loaded.graph_iri), loaded.graph))
+    work = Path(tempfile.mkdtemp(prefix="ratsgraph-bench-load-"))
+    rows = []
+    try:
+        for run in range(args.runs):
+            target = work / f"load-{run}"
+            seconds, peak = ratsgraph_load(docs, target)
+            loaded = ox.Store.read_only(str(target))
+            triples = len(loaded)  # the document graphs and the default graph (their merge)
+            same = work / "same.nq"  # exactly these quads, for bulk_load
+            loaded.dump(str(same), format=ox.RdfFormat.N_QUADS)
+            del loaded
+            shutil.rmtree(target)
+
+            store = EmbeddedStore(work / f"write-{run}")
+            start = time.perf_counter()
+            ensure_reference(store, "dresden")
+            for iri, g in graphs:
+                store.replace_graph(iri, g)
+            store.flush()
+            write_s = time.perf_counter() - start
+            store.close()
+            shutil.rmtree(work / f"write-{run}")
+
+            location = work / f"remote-{run}"
+            proc, base = start_oxigraph(location)
+            try:
+                from service.remote import RemoteStore  # noqa: PLC0415
+
+                remote = RemoteStore(base + "/query", base + "/update")
+                start = time.perf_counter()
+                ensure_reference(remote, "dresden")
+                for iri, g in graphs:
+                    remote.replace_graph(iri, g)
+                remote_s = time.perf_counter() - start
+            finally:
+                stop(proc)
+            shutil.rmtree(location)
+
+            bulk = ox.Store(str(work / f"bulk-{run}"))
+            start = time.perf_counter()
+            bulk.bulk_load(path=str(same), format=ox.RdfFormat.N_QUADS)
+            bulk.flush()
+            bulk_s = time.perf_counter() - start
+            bulk_triples = len(bulk)
+            del bulk
+            shutil.rmtree(work / f"bulk-{run}")
+            rows.append(
+                (triples / seconds, triples / write_s, triples / remote_s,
+                 bulk_triples / bulk_s, peak, triples)
+            )  # fmt: skip
+            print(f"run {run + 1}: " + ", ".join(f"{v:,.0f}" for v in rows[-1]), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    load, write, remote, bulk, peak, triples = (median([r[i] for r in rows]) for i in range(6))
+    ratio = median([r[0] / r[3] for r in rows])
+    write_ratio = median([r[1] / r[3] for r in rows])
+    remote_ratio = median([r[2] / r[3] for r in rows])
+    print(f"machine: {machine()}")
+    print(f"dataset: {args.size} resolutions, {len(graphs)} documents, {triples:,.0f} triples; "
+          f"runs: {args.runs}")  # fmt: skip
+    print("| path | triples/s | ratio to bulk_load |\n|---|---:|---:|")
+    print(f"| `ratsgraph load` (extract + build + write) | {load:,.0f} | {ratio:.2f} |")
+    print(f"| replace_graph, embedded (write only) | {write:,.0f} | {write_ratio:.2f} |")
+    print(f"| replace_graph, remote oxigraph serve | {remote:,.0f} | {remote_ratio:.2f} |")
+    print(f"| pyoxigraph bulk_load | {bulk:,.0f} | 1.00 |")
+    print(f"peak memory of `ratsgraph load`: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

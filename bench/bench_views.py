@@ -1,0 +1,93 @@
+"""View latency: p50/p99 of every named view, embedded and through `oxigraph serve`, by dataset size.
+
+Each view runs the service's own path (`service.views.run_view`: label resolution, binding, query,
+result conversion) ``--repeat`` times after two warm-up runs. Remote runs talk to `oxigraph serve`
+over loopback on a copy of the same store.
+
+Run: ``.venv/bin/python bench/bench_views.py [--sizes 1000 10000] [--repeat 30]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from common import OUT, copy_store, docs_dir, machine, percentile, start_oxigraph, stop, store_dir
+
+
+def cases(size: int) -> list[tuple[str, dict[str, str]]]:
+    """Every view, with parameters that exist in the generated data."""
+    first = json.loads((docs_dir(size) / "truth.jsonl").open(encoding="utf-8").readline())
+    return [
+        ("open-points", {"actor": "Oberbürgermeister"}),
+        ("open-points", {"actor": "Jugendamt"}),
+        ("overdue", {"as_of": "2024-01-01"}),
+        ("resolution", {"vorlage": first["vorlage"]}),
+        ("framework", {}),
+        ("actor-summary", {"actor": "Jugendamt"}),
+        ("actor-summary", {}),
+    ]
+
+
+def measure(store: object, size: int, repeat: int) -> list[tuple[str, int, float, float]]:
+    from service import create_app  # noqa: PLC0415
+    from service.views import run_view  # noqa: PLC0415
+
+    app = create_app({"TESTING": True}, store=store)  # type: ignore[arg-type]
+    out = []
+    with app.app_context():
+        for name, params in cases(size):
+            for _ in range(2):
+                rows = len(run_view(name, params).rows)
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                run_view(name, params)
+                times.append((time.perf_counter() - start) * 1000)
+            label = name + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+            out.append((label, rows, percentile(times, 50), percentile(times, 99)))
+            print(f"  {label}: {rows} rows, p50 {out[-1][2]:.1f} ms, p99 {out[-1][3]:.1f} ms",
+                  flush=True)  # fmt: skip
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    from service.remote import RemoteStore  # noqa: PLC0415
+    from service.store import EmbeddedStore  # noqa: PLC0415
+
+    print(f"machine: {machine()}")
+    for size in args.sizes:
+        import pyoxigraph as ox  # noqa: PLC0415
+
+        triples = len(ox.Store.read_only(str(store_dir(size))))
+        print(f"\n### {size} resolutions ({triples:,} triples), {args.repeat} runs per view")
+        print("embedded:")
+        embedded = measure(EmbeddedStore(store_dir(size), read_only=True), size, args.repeat)
+        work = Path(tempfile.mkdtemp(prefix="ratsgraph-bench-views-"))
+        proc, base = start_oxigraph(copy_store(size, work / "store"))
+        try:
+            print("remote:")
+            remote = measure(RemoteStore(base + "/query", base + "/update"), size, args.repeat)
+        finally:
+            stop(proc)
+            shutil.rmtree(work, ignore_errors=True)
+        print("\n| view | rows | embedded p50 | embedded p99 | remote p50 | remote p99 |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for e, r in zip(embedded, remote, strict=True):
+            assert e[1] == r[1], f"{e[0]}: {e[1]} rows embedded, {r[1]} remote"
+            print(f"| `{e[0]}` | {e[1]} | {e[2]:.1f} ms | {e[3]:.1f} ms | {r[2]:.1f} ms | "
+                  f"{r[3]:.1f} ms |")  # fmt: skip
+    (OUT / "views.done").touch()
+
+
+if __name__ == "__main__":
+    main()

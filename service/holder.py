@@ -1,0 +1,68 @@
+"""Who holds a store: a running server announces itself, so another process can say where to go.
+
+An on-disk pyoxigraph store is opened read-write by one process at a time (RocksDB's LOCK file); a
+read-only handle in another process is a frozen snapshot and, per pyoxigraph, undefined while someone
+writes. So `serve` and `load` do not share a store: while `serve` holds it, documents go in through
+the server (``POST /api/documents`` with the token), and `load` says so instead of failing obscurely.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SERVE_FILE = "ratsgraph-serve.json"
+
+
+def configure_logging() -> None:
+    """Access-log lines (JSON, see health.py) on stderr; werkzeug's own request lines are dropped."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+@contextmanager
+def announce(store_dir: str | Path | None, url: str) -> Iterator[None]:
+    """While serving, leave a note in the store folder: which process serves it, and where."""
+    configure_logging()
+    note = Path(store_dir) / SERVE_FILE if store_dir else None
+    if note is not None:
+        note.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
+    try:
+        yield
+    finally:
+        if note is not None:
+            note.unlink(missing_ok=True)
+
+
+def server_of(store_dir: str | Path) -> dict[str, object] | None:
+    """The server that announced itself in this store folder, if its process still runs."""
+    note = Path(store_dir) / SERVE_FILE
+    try:
+        info = json.loads(note.read_text(encoding="utf-8"))
+        os.kill(int(info["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info
+
+
+def in_use_message(store_dir: str | Path, error: Exception) -> str:
+    """What to tell someone whose command cannot open the store because another process holds it."""
+    if "lock" not in str(error).lower():
+        return f"cannot open the store at {store_dir}: {error}"
+    server = server_of(store_dir)
+    if server:
+        return (
+            f"the store at {store_dir} is held by a running ratsgraph server (pid {server['pid']}, "
+            f"{server['url']}); only one process can write a store. Load documents through it: "
+            f"ratsgraph load --server {server['url']} FILES (token in RATSGRAPH_WRITE_TOKEN), or "
+            f"POST {server['url']}/api/documents (a backup: POST {server['url']}/api/backup) — or "
+            "stop the server first."
+        )
+    return (
+        f"the store at {store_dir} is open in another process (a running ratsgraph load or serve?); "
+        "only one process can write a store. Wait for it to finish, or stop it, and try again."
+    )
