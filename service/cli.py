@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -111,14 +112,13 @@ def _serve(
     threads: int = 4,
 ) -> None:
     """gunicorn with ``workers`` processes; each opens its own store handle (see service.serving)."""
-    from .holder import announce  # noqa: PLC0415
+    from .holder import announce, in_use_message, probe  # noqa: PLC0415
     from .serving import app_factory, run  # noqa: PLC0415
 
     if not location.startswith(("http://", "https://")):
-        probe = _open(location, read_only=workers > 1)  # fail early, with the usual message
-        if workers == 1:
-            probe.close()  # release the write lock for the worker process
-        del probe
+        error = probe(location, read_only=workers > 1)  # fail early, in a separate process
+        if error is not None:
+            raise StoreInUse(in_use_message(location, error))
     factory = app_factory(location, update_url, {"BASE_IRI": base, "BODY": body}, workers)
     click.echo(
         f"ratsgraph serving on http://{host}:{port}/ with {workers} worker(s) x {threads} "
@@ -143,7 +143,10 @@ def demo(store: str, host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Try http://{host}:{port}/views/open-points?actor=Oberbürgermeister")
     s.close()
     if not no_serve:
-        _serve(store, None, host, port, DEFAULT_BASE, "dresden")
+        # A fresh process image: RocksDB's background threads, started by the load above, would
+        # not survive gunicorn's fork, and a worker's flush would wait for them forever.
+        cmd = ["-c", "from service.cli import main; main()", "serve", "--store", store]
+        os.execv(sys.executable, [sys.executable, *cmd, "--host", host, "--port", str(port)])
 
 
 @cli.command()

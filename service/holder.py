@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,3 +68,29 @@ def in_use_message(store_dir: str | Path, error: Exception) -> str:
         f"the store at {store_dir} is open in another process (a running ratsgraph load or serve?); "
         "only one process can write a store. Wait for it to finish, or stop it, and try again."
     )
+
+
+PROBE = """
+import sys, pyoxigraph as ox
+try:
+    (ox.Store.read_only if sys.argv[2] == "ro" else ox.Store)(sys.argv[1])
+except OSError as e:
+    print(e, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def probe(store_dir: str | Path, read_only: bool) -> OSError | None:
+    """Can the store be opened? Asked in a separate process, never in this one.
+
+    A process that is going to fork workers must not open RocksDB itself: its background threads
+    do not survive the fork, and a worker's flush (every backup, a full memtable) would then wait
+    for them forever.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(store_dir), "ro" if read_only else "rw"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return OSError(result.stderr.strip()) if result.returncode else None
