@@ -22,6 +22,7 @@ from service.queries import QUERIES_DIR, load_queries
 from .conftest import start_server, stop_server
 
 TOKEN = "openapi-test-token"
+MAX_REQUEST_LINE = 4094 - 100  # gunicorn's default limit, less some slack for the host part
 # PUT takes text/plain or application/pdf; schemathesis generates no PDFs, text/plain covers the route
 pytestmark = pytest.mark.filterwarnings("ignore:Skipped test cases with unsupported payload")
 
@@ -54,9 +55,14 @@ def no_server_error_but_a_stopped_query(ctx, response, case) -> None:  # noqa: A
 @schema.parametrize()
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_answers_as_its_description_says(case, api_server: str) -> None:  # noqa: ANN001
-    case.call_and_validate(
-        base_url=api_server,
-        headers={"Authorization": f"Bearer {TOKEN}"},
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    response = case.call(base_url=api_server, headers=headers)
+    request_line = len(response.request.method) + len(response.request.url) + 10
+    if response.status_code == 414 and request_line > MAX_REQUEST_LINE:
+        return  # refused by the HTTP server before the app, as the description says
+    case.validate_response(
+        response,
+        headers=headers,
         # Schema-valid is not enough to be accepted here: an upload must be a council document and
         # an actor must exist, so "positive data acceptance" does not apply; 503 is documented.
         excluded_checks=[
