@@ -150,9 +150,8 @@ def load(
 @body_option
 def extract(file: str, fmt: str, base_iri: str, body: str) -> None:
     """Print what a document says: JSON in the corpus schema, or the Turtle it would load."""
-    from loader.extract import extract_file  # noqa: PLC0415
-
     from loader import load_document  # noqa: PLC0415
+    from loader.extract import extract_file  # noqa: PLC0415
     from loader.reference import load_reference  # noqa: PLC0415
 
     try:
@@ -177,7 +176,6 @@ def explain(file: str, body: str) -> None:
     """Print each extracted fact beside the sentence it came from, then the warnings."""
     from loader.extract import explain as explain_extraction  # noqa: PLC0415
     from loader.extract import extract_file  # noqa: PLC0415
-
     from loader.reference import load_reference  # noqa: PLC0415
 
     try:

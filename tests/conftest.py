@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,11 +72,9 @@ def client(app):  # noqa: ANN001, ANN201
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
-    copy = tmp_path_factory.mktemp("live") / "store"
-    shutil.copytree(sample_store_dir, copy)
+@contextmanager
+def serving(store_dir: Path, *options: str) -> Iterator[str]:
+    """`ratsgraph serve` over ``store_dir`` as a real process on a free port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -84,9 +83,10 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
             "from service.cli import main; main()",
             "serve",
             "--store",
-            str(copy),
+            str(store_dir),
             "--port",
             str(port),
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -102,3 +102,15 @@ def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`ratsgraph serve` as a real process on a free port, over its own copy of the sample store."""
+    copy = tmp_path_factory.mktemp("live") / "store"
+    shutil.copytree(sample_store_dir, copy)
+    with serving(copy) as url:
+        yield url
