@@ -30,8 +30,11 @@ from .vocab import (
 )
 
 # Kinds whose points are decisions; a Vorlage's Beschlussvorschlag is not (yet) a resolution.
-RESOLUTION_KINDS = {"Beschlussausfertigung": RB.Resolution, "Beschlusskontrolle": RB.Resolution,
-                    "Beschlussempfehlung": RB.Recommendation}
+RESOLUTION_KINDS = {
+    "Beschlussausfertigung": RB.Resolution,
+    "Beschlusskontrolle": RB.Resolution,
+    "Beschlussempfehlung": RB.Recommendation,
+}
 LOADABLE_KINDS = {*RESOLUTION_KINDS, "Vorlage"}
 
 _ADOPTS_REPORT = re.compile(r"beschlie(ß|ss)t\s+den\s+Planungsbericht", re.I)
@@ -61,7 +64,9 @@ def build_graph(extraction: Extraction, info: DocumentInfo, minter: Minter) -> t
         reason = extraction.reason or "not a council document ratsgraph can read"
         raise ValueError(f"document kind {extraction.kind!r} is not loaded: {reason}")
     if not extraction.vorlage:
-        raise ValueError("no Vorlage number found: cannot name the resolution this document is about")
+        raise ValueError(
+            "no Vorlage number found: cannot name the resolution this document is about"
+        )
     g = new_graph()
     doc = minter.document(info.file_name)
     city = minter.city()
@@ -87,7 +92,13 @@ def build_graph(extraction: Extraction, info: DocumentInfo, minter: Minter) -> t
     g.add((doc, RDF.type, PROV.Entity))
     g.add((doc, RB.fileName, Literal(info.file_name)))
     g.add((doc, RB.sha256, Literal(info.sha256)))
-    g.add((doc, RB.loadedAt, Literal(info.loaded_at.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    g.add(
+        (
+            doc,
+            RB.loadedAt,
+            Literal(info.loaded_at.isoformat(timespec="seconds"), datatype=XSD.dateTime),
+        )
+    )
     g.add((doc, RB.documentKind, Literal(extraction.kind)))
     g.add((doc, RB.body, city))
     g.add((doc, RDFS.label, Literal(f"{extraction.kind} {extraction.vorlage}", lang="de")))

@@ -15,7 +15,9 @@ from rdflib import URIRef
 
 DEFAULT_BASE = "https://w3id.org/ratsgraph"
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 
 def slug(text: str) -> str:
@@ -73,7 +75,9 @@ class Minter:
 
     def point(self, resolution: URIRef, number: int | None, unnumbered_index: int = 1) -> URIRef:
         """A point by its number; unnumbered paragraphs count ``u1``, ``u2`` in document order."""
-        return URIRef(f"{resolution}/point/{number if number is not None else f'u{unnumbered_index}'}")
+        return URIRef(
+            f"{resolution}/point/{number if number is not None else f'u{unnumbered_index}'}"
+        )
 
     def delegation(self, point: URIRef, index: int) -> URIRef:
         return URIRef(f"{point}/delegation/{index}")
@@ -99,7 +103,9 @@ class Minter:
         return self._iri("framework", name)
 
     def framework_part(self, roman: str) -> URIRef:
-        return self._iri("framework", "planungsrahmen-kinder-und-jugendhilfe", f"teil-{roman.lower()}")
+        return self._iri(
+            "framework", "planungsrahmen-kinder-und-jugendhilfe", f"teil-{roman.lower()}"
+        )
 
     def committee(self, abbreviation: str) -> URIRef:
         return self._iri("committee", slug(abbreviation))

@@ -35,6 +35,11 @@ SETTINGS: tuple[Setting, ...] = (
         "WRITE_TOKEN", None, "Bearer token for write requests (uploads); unset: no writes over HTTP"
     ),
     Setting("PAGE_SIZE", 50, "Links per property shown on a resource page before paging"),
+    Setting(
+        "PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the service whose X-Forwarded-* headers are trusted (0: none)",
+    ),
 )
 
 
