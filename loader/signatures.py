@@ -1,0 +1,364 @@
+"""Signature blocks -> `Signatory` list: names matched against office holders, roles as written.
+
+Signature blocks are two columns read line by line: names and roles interleave ("Beigeordnete für
+Arbeit, Soziales," / "Oberbürgermeister" / "Gesundheit und Wohnen"), scanned signatures leave
+debris, and OCR garbles names (``Dir'K Hilbert``, ``lan Güldemann``). A name is matched to the person
+in the reference data; the office that person holds on the document's date pairs it with its role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+from itertools import permutations
+
+from loader.model import Signatory, Span, Warning
+from loader.reference import Person, Reference
+
+_LETTERS = re.compile(r"[^a-zäöüß]+")
+_ROLE_KEYS = (
+    "vorsitz",
+    "meister",
+    "beigeord",
+    "geordnet",
+    "eordnet",
+    "neter",
+    "leiter",
+    "vorsteher",
+)
+_NOT_NAMES = re.compile(
+    r"grüßen|freundl|kenntnis|dresden|seite|anlage|zustimmung|ablehnung|enthaltung|abstimmung|"
+    r"erläuterung|hausmitteilung|vertraulich|datum|befangen|fraktion\b|stadtrat\b",
+    re.I,
+)
+_NAME_TOKEN = re.compile(r"^(?:Dr\.|Prof\.|[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)$")
+
+
+def compact(text: str) -> str:
+    return _LETTERS.sub("", text.lower())
+
+
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio() if a and b else 0.0
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Name:
+    line: _Line
+    person: Person | None
+    written: str
+    first_only: bool = False
+
+
+@dataclass
+class _Role:
+    line: _Line
+    text: str
+    end: int
+    open: bool
+
+
+def _name_parts(person: Person) -> tuple[str, list[str], str]:
+    tokens = [
+        t for t in re.split(r"\s+", person.name) if t.rstrip(".").lower() not in ("dr", "prof")
+    ]
+    first = compact(tokens[0]) if tokens else ""
+    surname = compact(tokens[-1]) if tokens else ""
+    parts = [compact(p) for p in tokens[-1].split("-")] if tokens else []
+    return first, [surname, *parts], compact(" ".join(tokens))
+
+
+def match_person(text: str, reference: Reference) -> tuple[Person | None, float, bool]:
+    """The reference person a garbled name line most likely is: (person, score, first_name_only)."""
+    line_c = compact(text)
+    tokens = [compact(t) for t in re.split(r"[^A-Za-zÄÖÜäöüß]+", text) if len(compact(t)) >= 2]
+    if not line_c:
+        return None, 0.0, False
+    best: tuple[float, Person | None, bool] = (0.0, None, False)
+    for person in reference.persons:
+        first, surnames, full = _name_parts(person)
+        score = _ratio(line_c, full)
+        first_only = False
+        for tok in tokens:
+            if len(tok) < 4:
+                continue
+            for sur in surnames:
+                if len(sur) < 4:
+                    continue
+                s = max(
+                    _ratio(tok, sur),
+                    _ratio(tok, sur[: len(tok)]) if len(tok) >= 5 else 0.0,
+                    _ratio(tok, sur[-len(tok) :]) if len(tok) >= 5 else 0.0,
+                )
+                if s >= 0.8:
+                    score = max(score, 0.75 + 0.2 * s)
+        if first and tokens and tokens[0] == first:
+            rest = tokens[1:]
+            if rest and any(surnames[0].startswith(r[:1]) for r in rest):
+                score = max(score, 0.8)
+            elif not rest:
+                first_only = True
+                score = max(score, 0.7)
+        elif (
+            first
+            and len(tokens) == 1
+            and tokens[0].startswith(first)
+            and len(tokens[0]) > len(first)
+        ):
+            if tokens[0][len(first)] == surnames[0][:1]:
+                score = max(score, 0.8)
+        if score > best[0]:
+            best = (score, person, first_only)
+    if best[0] >= 0.75:
+        return best[1], best[0], best[2]
+    if best[2] and best[1] is not None:
+        first = _name_parts(best[1])[0]
+        if sum(_name_parts(p)[0] == first for p in reference.persons) == 1:
+            return best[1], best[0], True
+    return None, best[0], False
+
+
+def looks_like_name(text: str) -> bool:
+    """Two to four capitalised words, possibly with an academic title: "Dr. Kristin Klaudia Kaufmann"."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5 or _NOT_NAMES.search(text):
+        return False
+    return (
+        all(_NAME_TOKEN.match(t) for t in tokens) and sum(not t.endswith(".") for t in tokens) >= 2
+    )
+
+
+def clean_written_name(text: str) -> str:
+    """A name as written, minus stray apostrophes and stamp debris: "Robe'rto Bäcker" -> "Roberto Bäcker"."""
+    text = re.sub(r"(?<=[A-Za-zäöüß])['`´^](?=[a-zäöüß])", "", text)
+    text = re.sub(r"^[^A-Za-zÄÖÜ]+|[^A-Za-zäöüß.]+$", "", text.strip())
+    return re.sub(r"\s+", " ", text)
+
+
+class RoleVocabulary:
+    """Role labels of the reference data, for recognising and (when OCR garbled them) normalising roles."""
+
+    def __init__(self, labels: list[str]):
+        self.labels = labels
+        self.words = {w for lab in labels for w in re.findall(r"[a-zäöüß]+", lab.lower())}
+
+    def best(self, text: str) -> tuple[str | None, float]:
+        c = compact(text)
+        scored = [(_ratio(c, compact(lab)), lab) for lab in self.labels]
+        if not scored:
+            return None, 0.0
+        s, lab = max(scored)
+        return lab, s
+
+    def is_role_start(self, text: str) -> bool:
+        c = compact(text)
+        if not c or len(c) < 6:
+            return False
+        if any(k in c for k in _ROLE_KEYS):
+            return True
+        return self.best(text)[1] >= 0.7
+
+    def normalise(self, written: str) -> str:
+        """The role as written when it reads cleanly, else the reference label it garbles."""
+        written = re.sub(r"\s+", " ", written).strip(" ,")
+        lab, score = self.best(written)
+        if lab and written.lower() == lab.lower():
+            return lab
+        words = re.findall(r"\S+", written.lower())
+        clean = all(
+            re.fullmatch(r"[a-zäöüß\-]+,?", w) and w.strip(",") in self.words for w in words
+        )
+        if clean:
+            return written
+        if lab and score >= 0.6:
+            return lab
+        return written
+
+
+def _office_labels(person: Person, day: date | None) -> list[tuple[bool, tuple[str, ...], str]]:
+    out = []
+    for inc in person.incumbencies:
+        if inc.covers(day):
+            dated = inc.start is not None or inc.end is not None
+            out.append((dated, inc.office_labels, inc.office_label))
+    out.sort(key=lambda x: not x[0])
+    return out
+
+
+def _pair_by_office(
+    names: list[_Name], roles: list[str], vocab: RoleVocabulary, day: date | None
+) -> dict[int, int]:
+    """Pair matched names with roles of offices they hold: most pairs, then most pairs on dated
+    terms, then text order."""
+    options: dict[int, dict[int, bool]] = {}
+    for i, n in enumerate(names):
+        if not n.person:
+            continue
+        offices = _office_labels(n.person, day)
+        for j, r in enumerate(roles):
+            lab, score = vocab.best(r)
+            if score < 0.6:
+                continue
+            dated = [d for d, labs, _ in offices if lab in labs]
+            if dated:
+                options.setdefault(i, {})[j] = any(dated)
+    people = sorted(options)
+    best: tuple[tuple[int, int, int], dict[int, int]] = ((0, 0, 0), {})
+    for perm in permutations([*range(len(roles)), *[None] * len(people)], len(people)):
+        pairs = {
+            i: j for i, j in zip(people, perm, strict=True) if j is not None and j in options[i]
+        }
+        if len(set(pairs.values())) != len(pairs):
+            continue
+        order = -sum(abs(i - j) for i, j in pairs.items())
+        key = (len(pairs), sum(options[i][j] for i, j in pairs.items()), order)
+        if key > best[0]:
+            best = (key, pairs)
+    return dict(best[1])
+
+
+def parse_signatures(
+    text: str,
+    start: int,
+    end: int,
+    reference: Reference,
+    day: date | None,
+    letterhead_role: str | None = None,
+) -> tuple[list[Signatory], list[Warning]]:
+    """Signatories in ``text[start:end]`` in text order, with roles paired by office held or position."""
+    vocab = RoleVocabulary(reference.role_labels)
+    warnings: list[Warning] = []
+    names: list[_Name] = []
+    roles: list[_Role] = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line = _Line(pos, pos + len(raw), raw.strip())
+        pos += len(raw) + 1
+        body = line.text
+        if len(compact(body)) < 2 or _NOT_NAMES.search(body) and not vocab.is_role_start(body):
+            continue
+        if re.search(r"\d", body) and not re.search(r"[a-zäöü]{4}", body):
+            continue
+        if re.search(r"\b(?:Ja|Nein)\s+\d", body):
+            continue
+        if vocab.is_role_start(body) and not match_person(body, reference)[0]:
+            is_open = bool(re.search(r"(,|für|und)$", body))
+            roles.append(_Role(line, body, line.end, is_open))
+            continue
+        opened = [r for r in roles if r.open]
+        person, score, first_only = match_person(body, reference)
+        if person:
+            if names and names[-1].person is person:
+                continue  # "Hartmut" / "rjohann": one name over two lines
+            names.append(_Name(line, person, clean_written_name(body), first_only))
+            continue
+        if opened and re.fullmatch(r"[A-Za-zÄÖÜäöüß,\- ]+", body) and not looks_like_name(body):
+            role = opened[0]
+            role.text = f"{role.text} {body}"
+            role.open = bool(re.search(r"(,|für|und)$", body))
+            role.end = line.end
+            continue
+        cleaned = clean_written_name(body)
+        if looks_like_name(cleaned) or (
+            re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+(?: [A-ZÄÖÜ][a-zäöüß\-]+){1,3}", cleaned or "")
+            and len(body) - len(cleaned) <= 2
+        ):
+            names.append(_Name(line, None, cleaned))
+
+    # drop first-name-only matches whose person holds no office named in the block
+    role_norm = [vocab.normalise(r.text) for r in roles]
+    kept = []
+    for n in names:
+        if n.first_only and n.person:
+            offices = {lab for _, labs, _ in _office_labels(n.person, day) for lab in labs}
+            if not any(vocab.best(r)[0] in offices for r in role_norm):
+                continue
+        kept.append(n)
+    names = kept
+
+    assigned = _pair_by_office(names, role_norm, vocab, day)
+    free_roles = [j for j in range(len(roles)) if j not in assigned.values()]
+    for i in range(len(names)):
+        if i not in assigned and free_roles:
+            assigned[i] = free_roles.pop(0)
+
+    # a role nobody's name survived for: the office's holder on that date signed it
+    extra: list[tuple[int, Person, int]] = []
+    for j, r in enumerate(roles):
+        if j in assigned.values() or day is None:
+            continue
+        lab, score = vocab.best(role_norm[j])
+        if score < 0.6:
+            continue
+        holders = [
+            p
+            for p in reference.persons
+            if any(
+                inc.covers(day) and (inc.start or inc.end) and lab in inc.office_labels
+                for inc in p.incumbencies
+            )
+        ]
+        if len(holders) == 1 and all(n.person is not holders[0] for n in names):
+            extra.append((r.line.start, holders[0], j))
+
+    out: list[Signatory] = []
+    used_letterhead = False
+    for i, n in enumerate(names):
+        role: str | None = None
+        span_end = n.line.end
+        if i in assigned:
+            r = roles[assigned[i]]
+            role = role_norm[assigned[i]]
+            span_end = max(span_end, r.end)
+            if role not in reference.role_labels and n.person:
+                lab, score = vocab.best(role)
+                offices = _office_labels(n.person, day)
+                if score < 0.6 and offices:
+                    role = offices[0][2]
+        elif letterhead_role and not used_letterhead:
+            role, used_letterhead = letterhead_role, True
+        elif n.person:
+            offices = _office_labels(n.person, day)
+            if offices and offices[0][0]:
+                role = offices[0][2]
+        span = Span(
+            min(n.line.start, roles[assigned[i]].line.start if i in assigned else n.line.start),
+            span_end,
+        )
+        if n.person:
+            name = n.person.name
+            matched = True
+        else:
+            name = n.written or None
+            matched = False
+            warnings.append(
+                Warning(
+                    f"signatory {n.written!r} not found in the reference data; kept as written",
+                    span,
+                )
+            )
+        out.append(
+            Signatory(name, role, span, n.line.text, n.person.iri if n.person else None, matched)
+        )
+    for pos, person, j in extra:
+        r = roles[j]
+        sig = Signatory(
+            person.name, role_norm[j], Span(r.line.start, r.end), None, person.iri, True
+        )
+        warnings.append(
+            Warning(
+                f"no legible name for role {r.text!r}; taken as its holder {person.name}", sig.span
+            )
+        )
+        index = next((k for k, s in enumerate(out) if s.span.start > pos), len(out))
+        out.insert(index, sig)
+    return out, warnings

@@ -1,0 +1,196 @@
+"""OCR clean-up of council texts, keeping every cleaned character's offset in the original text.
+
+PDF text layers of Dresden's documents carry page markers (``-2-``, ``2/4``, ``Seite 1 von 3``), words
+split across lines with the hyphen lost (``einzel\\nfallbezogenen``), ``\\/`` for ``V``, ``In`` for ``in``
+and stamp debris. Extraction reads cleaned text; spans must still point into the original, so the
+cleaners here return a `Mapped` text that knows where each character came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loader.model import Span
+
+# A line that is only a page marker: "-2-", "- 3 -", "2/4", "Seite 1 von 4", or an elision "...".
+PAGE_MARKER = re.compile(
+    r"^[ \t]*(?:-[ \t]*\d{1,2}[ \t]*-?|\d{1,2}[ \t]*/[ \t]*\d{1,2}|Seite[ \t]+\d+[ \t]+von[ \t]+\d+"
+    r"|\.{3}|…)[ \t]*$",
+    re.M,
+)
+# A page marker glued to the start of the next line: "-26. Die ..." = page 2 + point 6.
+GLUED_MARKER = re.compile(r"^[ \t]*-(\d)(?=\d{1,2}\.\s|[A-ZÄÖÜ])", re.M)
+
+# Short German function words: a line break next to one of them is a real word boundary even when
+# both sides are lower case ("Abfallwirtschaft\nvom" is two words, "einzel\nfallbezogenen" one).
+FUNCTION_WORDS = frozenset(
+    """der die das den dem des ein eine einer einem einen eines und oder sowie bzw als auch
+    in im ins an am auf aus bei beim bis durch für gegen mit nach ohne seit über um unter von vom
+    vor zu zum zur zwischen sich ist sind wird werden wurde wurden hat haben kann soll sollen
+    nicht noch nur so wie dass daß da dabei hier ggf gem gemäß sie er es wir ihr ihre ihren ihrem
+    dieser diese dieses diesem diesen jeweils entsprechend insbesondere""".split()
+)
+
+
+@dataclass
+class Mapped:
+    """Cleaned text plus, for each of its characters, the offset of its source in the original."""
+
+    text: str = ""
+    pos: list[int] = field(default_factory=list)
+    end_pos: int = 0  # original offset just after the last source character
+
+    def span(self, start: int = 0, end: int | None = None) -> Span:
+        """The original span of cleaned characters ``[start:end]``."""
+        end = len(self.text) if end is None else end
+        if not self.pos:
+            return Span(self.end_pos, self.end_pos)
+        start = min(max(start, 0), len(self.pos) - 1)
+        if end <= start:
+            return Span(self.pos[start], self.pos[start])
+        last = self.pos[min(end, len(self.pos)) - 1]
+        return Span(self.pos[start], last + 1)
+
+
+def marker_ranges(text: str) -> list[tuple[int, int]]:
+    """Original ranges of page markers (whole lines, and the page part of glued markers)."""
+    out = [(m.start(), m.end()) for m in PAGE_MARKER.finditer(text)]
+    out += [(m.start(), m.end()) for m in GLUED_MARKER.finditer(text)]
+    return sorted(out)
+
+
+def _joins_word(before: str, after: str) -> bool:
+    """True when a line break between ``before`` and ``after`` splits one word (hyphen lost)."""
+    mb = re.search(r"([A-Za-zÄÖÜäöüß]+)$", before)
+    ma = re.match(r"([a-zäöüß]+)", after)
+    if not mb or not ma or not mb.group(1)[-1].islower():
+        return False
+    return mb.group(1).lower() not in FUNCTION_WORDS and ma.group(1) not in FUNCTION_WORDS
+
+
+def clean(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    dehyphenate: bool = False,
+    skip: list[tuple[int, int]] | None = None,
+) -> Mapped:
+    """``text[start:end]`` with whitespace collapsed, page markers dropped and, with ``dehyphenate``,
+    words split across lines joined; leading/trailing whitespace removed."""
+    end = len(text) if end is None else end
+    skip = skip if skip is not None else marker_ranges(text)
+    skip = [(s, e) for s, e in skip if e > start and s < end]
+    out: list[str] = []
+    pos: list[int] = []
+    i = start
+    pending_space = -1
+    k = 0
+    while i < end:
+        while k < len(skip) and skip[k][1] <= i:
+            k += 1
+        if k < len(skip) and skip[k][0] <= i < skip[k][1]:
+            if out and pending_space < 0:
+                pending_space = i
+            i = skip[k][1]
+            continue
+        ch = text[i]
+        if ch.isspace():
+            if out and pending_space < 0:
+                pending_space = i
+            i += 1
+            continue
+        if pending_space >= 0:
+            gap = text[pending_space:i]
+            join = False
+            if dehyphenate and "\n" in gap and out:
+                tail = "".join(out[-30:])
+                if tail.endswith("-") and len(tail) > 1 and tail[-2].islower() and ch.islower():
+                    # "Anla-\nge": drop the hyphen too
+                    nxt = re.match(r"[a-zäöüß]+", text[i:end])
+                    if nxt and nxt.group(0) not in FUNCTION_WORDS:
+                        out.pop()
+                        pos.pop()
+                        join = True
+                elif _joins_word(tail, text[i:end]):
+                    join = True
+            if not join:
+                out.append(" ")
+                pos.append(pending_space)
+            pending_space = -1
+        out.append(ch)
+        pos.append(i)
+        i += 1
+    return Mapped("".join(out), pos, end)
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs to one space, stripped.
+
+    >>> collapse("  Der  Plan\\n wird ")
+    'Der Plan wird'
+    """
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def dehyphenate(text: str) -> str:
+    """Join words split across lines and collapse whitespace (for titles).
+
+    >>> dehyphenate("einzel\\nfallbezogenen und Anla-\\nge der Abfallwirtschaft\\nvom 27. Januar")
+    'einzelfallbezogenen und Anlage der Abfallwirtschaft vom 27. Januar'
+    """
+    return clean(text, skip=[], dehyphenate=True).text
+
+
+_PREPOSITION = re.compile(r"(?<=[a-zäöüß,] )(In|Im)(?= [a-zäöüßA-ZÄÖÜ0-9„\"])")
+
+
+def fix_ocr_words(text: str) -> str:
+    """Known OCR confusions in running text: ``\\/`` -> ``V``, ``In``/``Im`` mid-sentence -> ``in``/
+    ``im``, a ``}`` closing a ``(``, ``§77`` -> ``§ 77``, ``SGBVIII`` -> ``SGB VIII``.
+
+    >>> fix_ocr_words("Der Bericht wird In den Planungsrahmen (VIII} nach §77 SGBVIII")
+    'Der Bericht wird in den Planungsrahmen (VIII) nach § 77 SGB VIII'
+    """
+    text = text.replace("\\/", "V")
+    text = _PREPOSITION.sub(lambda m: m.group(1).lower(), text)
+    text = re.sub(r"\(([^(){}]*)\}", r"(\1)", text)
+    text = re.sub(r"\{([^(){}]*)\)", r"(\1)", text)
+    text = re.sub(r"§(?=\d)", "§ ", text)
+    text = re.sub(r"\b(SGB)(?=[IVX]+\b)", r"\1 ", text)
+    text = re.sub(r"(?<=§ )(\d+)(?=[A-Z]{2,})", r"\1 ", text)
+    return text
+
+
+# Character confusions of OCR in identifiers (letters read for digits).
+_DIGIT_FOR = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
+              "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9"}  # fmt: skip
+
+
+def digits_from_ocr(text: str) -> str | None:
+    """Digits read through letter/digit confusions, or None when a character is no known confusion.
+
+    >>> digits_from_ocr("O59O"), digits_from_ocr("S7"), digits_from_ocr("U7")
+    ('0590', '57', None)
+    """
+    out = []
+    for ch in text:
+        if ch.isdigit():
+            out.append(ch)
+        elif ch in _DIGIT_FOR:
+            out.append(_DIGIT_FOR[ch])
+        else:
+            return None
+    return "".join(out)
+
+
+def lines_with_offsets(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """The lines of ``text[start:end]`` with the offset each starts at."""
+    end = len(text) if end is None else end
+    out = []
+    i = start
+    for line in text[start:end].split("\n"):
+        out.append((i, line))
+        i += len(line) + 1
+    return out
