@@ -31,11 +31,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0) -> None:
+def wait_for_http(
+    url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            out = log.read_text(errors="replace") if log else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {out}")
         try:
             requests.get(url, timeout=1)
@@ -74,8 +76,13 @@ def client(app):  # noqa: ANN001, ANN201
 
 @contextmanager
 def serving(store_dir: Path, *options: str) -> Iterator[str]:
-    """`ratsgraph serve` over ``store_dir`` as a real process on a free port; yields its base URL."""
+    """`ratsgraph serve` over ``store_dir`` as a real process on a free port; yields its base URL.
+
+    The server logs to ``server.log`` beside the store: a file, not a pipe, as a full pipe would
+    block the server."""
     port = free_port()
+    log = store_dir.parent / "server.log"
+    log_file = log.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -88,13 +95,13 @@ def serving(store_dir: Path, *options: str) -> Iterator[str]:
             str(port),
             *options,
         ],
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/", proc)
+        wait_for_http(url + "/", proc, log=log)
         yield url
     finally:
         proc.terminate()
@@ -103,8 +110,7 @@ def serving(store_dir: Path, *options: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        log_file.close()
 
 
 @pytest.fixture(scope="session")

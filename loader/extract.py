@@ -1,0 +1,340 @@
+"""The front door of extraction: text in, an `Extraction` record out, every fact with its span.
+
+``extract_text`` works from the text alone; ``explain`` prints each fact beside the sentence it was
+read from, then what could not be read with certainty.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from loader.actors import find_clauses
+from loader.dates import find_deadlines, find_recurrence, parse_date, parse_stamp
+from loader.model import Delegation, Extraction, Point, Span, Warning
+from loader.read import read_text
+from loader.reference import Reference, load_reference
+from loader.segment import Layout, RawPoint, segment
+from loader.signatures import parse_signatures
+from loader.status import classify, is_final, next_report_date
+from loader.text import clean, collapse, dehyphenate, digits_from_ocr, fix_ocr_words
+
+_PAPER = re.compile(
+    r"^(?P<prefix>AF|V|A)(?:-(?P<place>[A-Za-z]{1,4}))?(?P<num>[0-9OoSlI|]{4,5})(?P<suffix>-\d\d)?/(?P<year>\d\d)$"
+)
+
+
+def normalise_vorlage(raw: str, reference: Reference) -> str | None:
+    """A paper number read through OCR (``\\/2620/23`` -> ``V2620/23``), or None if unreadable.
+
+    The place code of Ortschaft/Stadtbezirk papers is checked against the committees' abbreviations.
+    """
+    raw = raw.strip().strip(".,;:()[]{}").replace("\\/", "V")
+    m = _PAPER.match(raw)
+    if not m:
+        return None
+    num = digits_from_ocr(m.group("num"))
+    if num is None:
+        return None
+    place = m.group("place")
+    if place:
+        codes = {c.lower().replace("i", "l"): c for c in reference.place_codes()}
+        place = codes.get(place.lower().replace("i", "l"), place)
+        return f"{m.group('prefix')}-{place}{num}{m.group('suffix') or ''}/{m.group('year')}"
+    return f"{m.group('prefix')}{num}{m.group('suffix') or ''}/{m.group('year')}"
+
+
+def _self_corrected(subject: str, rest: str) -> str:
+    """Fix an OCR'd word of a title (i/l, rn/m confusions) when the corrected form occurs elsewhere
+    in the same document and the garbled one does not: "Mülierbrunnenfest" -> "Müllerbrunnenfest"."""
+    words = set(re.findall(r"[A-Za-zÄÖÜäöüß]{5,}", rest))
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w in words:
+            return w
+        variants = {w.replace("ii", "il"), w.replace("rn", "m"), w.replace("m", "rn")}
+        variants |= {w[:i] + "l" + w[i + 1 :] for i, c in enumerate(w) if c in "iI1"}
+        variants |= {w[:i] + "i" + w[i + 1 :] for i, c in enumerate(w) if c == "l"}
+        variants.discard(w)
+        for v in sorted(variants):
+            if any(x.startswith(v) or (v.startswith(x) and len(v) - len(x) <= 2) for x in words):
+                return v
+        return w
+
+    return re.sub(r"[A-Za-zÄÖÜäöüß]{6,}", fix, subject)
+
+
+def _subject(text: str, span: tuple[int, int]) -> str | None:
+    s = fix_ocr_words(dehyphenate(text[span[0] : span[1]]))
+    s = _self_corrected(s, text[: span[0]] + text[span[1] :])
+    s = re.sub(r"\(\s*(Sitzungsnummer[^)]*)\)", "", s).strip()
+    return s or None
+
+
+def _framework_parts(text: str, reference: Reference, end: int) -> list[str]:
+    """Parts of the planning framework the document refers to ("(Teil IV, Spezifischer Teil)")."""
+    if not reference.framework_label:
+        return []
+    key = reference.framework_label.split()[0][:10].lower()  # "planungsra"
+    numerals = {p.number for p in reference.framework_parts}
+    out: list[str] = []
+    low = text[:end].lower().replace("pian", "plan")
+    for m in re.finditer(re.escape(key), low):
+        window = text[m.start() : m.start() + 250]
+        for t in re.finditer(r"\bTeil\s+([IVX]+)\b", window):
+            if t.group(1) in numerals and f"Teil {t.group(1)}" not in out:
+                out.append(f"Teil {t.group(1)}")
+            break
+    return out
+
+
+def _document_date(text: str, layout: Layout, ext: Extraction, lower_bound: date | None) -> None:
+    for zs, ze in layout.date_zones:
+        found: tuple[date, int, int] | None = None
+        tried: tuple[int, int] | None = None
+        for m in re.finditer(r"[^\n]+", text[zs:ze]):
+            line = m.group(0)
+            if not re.search(r"\d", line) or re.search(r"\(GB|^\s*GB|GZ", line):
+                continue
+            s, e = zs + m.start(), zs + m.end()
+            d = parse_stamp(line)
+            tried = tried or (s, e)
+            if d:
+                found = (d, s, e)
+                break
+        if not found:
+            joined = collapse(text[zs:ze])
+            d = parse_stamp(joined) if len(joined) < 80 else None
+            if d:
+                found = (d, zs, ze)
+        if found:
+            d, s, e = found
+            if lower_bound and d < lower_bound:
+                ext.warnings.append(
+                    Warning(
+                        f"date stamp {collapse(text[s:e])!r} reads {d.isoformat()}, before the "
+                        f"session ({lower_bound.isoformat()}): not taken as the document date",
+                        Span(s, e),
+                    )
+                )
+                return
+            ext.document_date = d
+            ext.spans["document_date"] = Span(s, e)
+            return
+        if tried:
+            s, e = tried
+            ext.warnings.append(
+                Warning(
+                    f"document date {collapse(text[s:e])!r} is unreadable; left empty", Span(s, e)
+                )
+            )
+
+
+def _committee(layout: Layout, text: str, reference: Reference, ext: Extraction) -> None:
+    if layout.session:
+        abbr = layout.session[1]
+        c = reference.committees.get(abbr)
+        if c is None:
+            fixed = {a.lower().replace("i", "l"): a for a in reference.committees}
+            c = reference.committees.get(fixed.get(abbr.lower().replace("i", "l"), ""))
+        if c:
+            ext.committee, ext.committee_iri = c.name, c.iri
+            ext.spans["committee"] = Span(layout.session[2], layout.session[3])
+        else:
+            ext.warnings.append(
+                Warning(
+                    f"committee {abbr!r} of session {layout.session[0]} is not in the reference data",
+                    Span(layout.session[2], layout.session[3]),
+                )
+            )
+    elif layout.committee_zone:
+        zs, ze = layout.committee_zone
+        found = {}
+        for line in text[zs:ze].split("\n"):
+            c = reference.committee_by_label(line) if line.strip() else None
+            if c and line.strip().lower() in [lab.lower() for lab in c.labels]:
+                found[c.abbreviation] = c
+        if len(found) == 1:
+            c = next(iter(found.values()))
+            ext.committee, ext.committee_iri = c.name, c.iri
+            ext.spans["committee"] = Span(zs, ze)
+
+
+def _point(
+    text: str,
+    raw: RawPoint,
+    layout: Layout,
+    reference: Reference,
+    final: bool | None,
+    intro_clauses,
+) -> Point:
+    mapped = clean(text, raw.start, raw.end, skip=layout.skip)
+    body = mapped.text.rstrip("\"“”'/ ")
+    point = Point(raw.number, body, mapped.span(0, len(body)))
+    for c in find_clauses(body, reference):
+        deadlines = [d for d in find_deadlines(body[c.start : c.end])]
+        rec = find_recurrence(body[c.start : c.end])
+        point.delegations.append(
+            Delegation(
+                actor=c.label,
+                actor_iri=c.actor.iri if c.actor else None,
+                actor_text=collapse(c.actor_text),
+                task=body[c.start : c.end],
+                span=mapped.span(c.start, c.end),
+                deadline=deadlines[0].date if deadlines else None,
+                deadline_text=deadlines[0].text if deadlines else None,
+                recurring=rec is not None,
+                recurrence_text=rec,
+            )
+        )
+    if not point.delegations and intro_clauses:
+        c, intro_text = intro_clauses[0]
+        point.delegations.append(
+            Delegation(
+                c.label, c.actor.iri if c.actor else None, collapse(c.actor_text), body, point.span
+            )
+        )
+    deadlines = find_deadlines(body)
+    if deadlines:
+        point.deadline, point.deadline_text = deadlines[0].date, deadlines[0].text
+    if layout.kind == "Beschlusskontrolle":
+        if raw.note:
+            note = clean(text, raw.note[0], raw.note[1], skip=layout.skip)
+            if note.text:
+                point.status_note = note.text
+                point.status_span = note.span()
+        point.status = classify(point.status_note, final)
+    return point
+
+
+def extract_text(text: str, source: str, reference: Reference | None = None) -> Extraction:
+    """Read one council document's text into an `Extraction` (kind "other" with a reason if unknown)."""
+    reference = reference or load_reference()
+    layout = segment(text)
+    ext = Extraction(source=source, text=text, kind=layout.kind, reason=layout.reason)
+    if layout.kind == "other":
+        ext.warnings.append(Warning(f"nothing extracted: {layout.reason}"))
+        return ext
+
+    if layout.vorlage:
+        raw, s, e = layout.vorlage
+        ext.vorlage = normalise_vorlage(raw, reference)
+        ext.spans["vorlage"] = Span(s, e)
+        if ext.vorlage is None:
+            ext.warnings.append(Warning(f"paper number {raw!r} is unreadable", Span(s, e)))
+        elif ext.vorlage != raw:
+            ext.warnings.append(Warning(f"paper number {raw!r} read as {ext.vorlage}", Span(s, e)))
+    if layout.session and layout.kind != "Vorlage":
+        ext.session = layout.session[0]
+        ext.spans["session"] = Span(layout.session[2], layout.session[3])
+    _committee(layout, text, reference, ext)
+    if layout.session_date:
+        s, e = layout.session_date
+        ext.session_date = parse_date(text[s:e])
+        ext.spans["session_date"] = Span(s, e)
+        if ext.session_date is None:
+            ext.warnings.append(Warning(f"session date {text[s:e]!r} is unreadable", Span(s, e)))
+    if layout.subject:
+        ext.subject = _subject(text, layout.subject)
+        ext.spans["subject"] = Span(*layout.subject)
+    lower = ext.session_date
+    if lower is None and ext.session:
+        year = int(ext.session[-4:])
+        lower = date(year, 1, 1)
+    _document_date(text, layout, ext, lower)
+
+    sig_start = layout.signature[0] if layout.signature else len(text)
+    ext.framework_parts = _framework_parts(text, reference, sig_start)
+
+    final = None
+    if layout.kind == "Beschlusskontrolle":
+        zone = layout.status_zone or (0, len(text))
+        final = is_final(text[zone[0] : zone[1]])
+        ext.is_final = final
+        if layout.body:
+            d, pos = next_report_date(text[layout.body[0] : sig_start + 200])
+            ext.next_report_date = d
+            if pos is not None:
+                ext.spans["next_report_date"] = Span(
+                    layout.body[0] + pos, layout.body[0] + pos + 60
+                )
+
+    intro_clauses = []
+    if layout.intro:
+        m = clean(text, *layout.intro, skip=layout.skip)
+        intro_clauses = [(c, m.text) for c in find_clauses(m.text, reference)]
+    if layout.kind in ("Beschlussausfertigung", "Beschlusskontrolle", "Beschlussempfehlung"):
+        ext.points = [
+            _point(text, p, layout, reference, final, intro_clauses) for p in layout.points
+        ]
+
+    if layout.signature:
+        letterhead = None
+        if layout.letterhead_role:
+            letterhead = dehyphenate(text[layout.letterhead_role[0] : layout.letterhead_role[1]])
+        day = ext.document_date or ext.session_date or lower
+        sigs, warns = parse_signatures(text, *layout.signature, reference, day, letterhead)
+        ext.signatories = sigs
+        ext.warnings.extend(warns)
+    return ext
+
+
+def extract_file(path: str | Path, reference: Reference | None = None) -> Extraction:
+    """`extract_text` on a file read with `read_text` (plain text or PDF text layer)."""
+    path = Path(path)
+    return extract_text(read_text(path), path.name, reference)
+
+
+def _quote(text: str, span: Span | None, width: int = 100) -> str:
+    if span is None:
+        return ""
+    q = collapse(text[span.start : span.end])
+    return q if len(q) <= width else q[: width - 1] + "…"
+
+
+def explain(extraction: Extraction) -> str:
+    """Each extracted fact beside the text it was read from, then the warnings."""
+    t = extraction.text
+    out = [
+        f"{extraction.source}: {extraction.kind}"
+        + (f" ({extraction.reason})" if extraction.reason else "")
+    ]
+    for name in (
+        "vorlage",
+        "session",
+        "committee",
+        "session_date",
+        "document_date",
+        "subject",
+        "next_report_date",
+    ):
+        value = getattr(extraction, name)
+        if value is None:
+            continue
+        out.append(f"  {name}: {value}\n      ← «{_quote(t, extraction.spans.get(name))}»")
+    if extraction.framework_parts:
+        out.append(f"  framework_parts: {', '.join(extraction.framework_parts)}")
+    if extraction.is_final is not None:
+        out.append(f"  is_final: {extraction.is_final}")
+    for p in extraction.points:
+        label = f"point {p.number}" if p.number is not None else "point (unnumbered)"
+        out.append(f"  {label}: «{_quote(t, p.span, 90)}»")
+        for d in p.delegations:
+            extra = f", deadline {d.deadline.isoformat()} ({d.deadline_text})" if d.deadline else ""
+            extra += f", recurring ({d.recurrence_text})" if d.recurring else ""
+            out.append(f"    delegated to {d.actor}{extra}\n      ← «{_quote(t, d.span, 90)}»")
+        if p.deadline and not any(d.deadline for d in p.delegations):
+            out.append(f"    deadline {p.deadline.isoformat()} ({p.deadline_text})")
+        if p.status or p.status_note:
+            out.append(f"    status {p.status}\n      ← «{_quote(t, p.status_span, 90)}»")
+    for s in extraction.signatories:
+        mark = "" if s.matched else " (unmatched)"
+        out.append(f"  signed: {s.name} — {s.role}{mark}\n      ← «{_quote(t, s.span, 80)}»")
+    if extraction.warnings:
+        out.append("warnings:")
+        for w in extraction.warnings:
+            where = f" at {w.span.start}-{w.span.end}" if w.span else ""
+            out.append(f"  - {w.message}{where}")
+    return "\n".join(out)
