@@ -6,17 +6,19 @@ folder load on.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from loader import LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
 from loader.reference import REFERENCE_DIR, load_reference
 
-from .store import Store
+from .store import MEDIA_GRAPH, Store
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/ratsgraph/ontology"
@@ -121,27 +123,34 @@ def load_file(
 def _load_rdf(
     store: Store, path: Path, media_type: str, body: str, base: str, graph: str | None
 ) -> FileResult:
-    """RDF files: quads keep their graphs; triples go to ``graph`` or one named after the file."""
-    data = path.read_bytes()
-    if media_type in ("application/n-quads", "application/trig"):
-        target = None
-    else:
-        target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
+    """RDF files: quads keep their graphs; triples (a triples format, or quads in the default
+    graph) go to ``graph`` or to one named after the file. Each graph is replaced as a whole, so
+    loading a file again does not duplicate it."""
+    target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
     try:
-        if target is not None:
-            g = Graph().parse(
-                data=data,
-                format={"application/n-triples": "nt", "text/turtle": "turtle"}[media_type],
-            )
-            store.replace_graph(target, g)
-            count = len(g)
-        else:
-            store.load_quads(data, media_type, None)  # type: ignore[attr-defined]
-            count = -1
-    except Exception as e:  # noqa: BLE001 - any parser error is the file's fault
+        ox.NamedNode(target)
+    except ValueError as e:
+        raise LoadError(str(path), f"graph {target!r} is not an absolute IRI ({e})") from e
+    try:
+        quads = list(ox.parse(path.read_bytes(), format=MEDIA_GRAPH[media_type]))
+    except (SyntaxError, ValueError) as e:
         raise LoadError(str(path), f"not valid {media_type}: {e}") from e
-    what = f"{count} triples into <{target}>" if target else "quads into their own graphs"
-    return FileResult(str(path), True, f"RDF: {what}", target, max(count, 0), "rdf")
+    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+    for q in quads:
+        name = target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        by_graph[name].append(ox.Triple(q.subject, q.predicate, q.object))
+    if not by_graph:
+        raise LoadError(str(path), f"no triples in this {media_type} file")
+    total = 0
+    for name, triples in sorted(by_graph.items()):
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        g = Graph().parse(data=nt, format="nt")
+        store.replace_graph(name, g)
+        total += len(g)
+    names = sorted(by_graph)
+    where = f"<{names[0]}>" if len(names) == 1 else f"{len(names)} graphs ({', '.join(names)})"
+    first = names[0] if len(names) == 1 else None
+    return FileResult(str(path), True, f"RDF: {total} triples into {where}", first, total, "rdf")
 
 
 def load_paths(
