@@ -123,3 +123,43 @@ def test_home_page_then_a_view_from_its_form(live_server: str, page) -> None:  #
     cells = page.locator("table.results tbody tr td:first-child").all_inner_texts()
     assert cells == ["V1106/21", "V2620/23"]
     page.shot("open-points")
+
+
+def test_query_editor_highlights_adds_prefixes_runs_and_offers_csv(live_server: str, page) -> None:  # noqa: ANN001
+    page.goto(live_server + "/sparql")
+    assert page.locator("#highlight .tok-keyword").first.inner_text() in ("PREFIX", "SELECT")
+    page.fill(
+        "#query",
+        "SELECT ?point ?label WHERE { ?point a rb:ResolutionPoint ; rdfs:label ?label } ORDER BY ?label",
+    )
+    assert page.locator("#highlight .tok-pname").all_inner_texts()[:2] == [
+        "rb:ResolutionPoint",
+        "rdfs:label",
+    ]
+    page.get_by_role("button", name="Ausführen").click()
+    page.wait_for_selector("table.results tbody tr")
+    assert page.input_value("#query").startswith(
+        "PREFIX rb: <https://w3id.org/ratsgraph/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    )
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == 11
+    assert rows.first.locator("td").nth(1).inner_text() == "V1106/21, Punkt 1"
+    assert page.locator("#status").inner_text().startswith("11 Zeilen")
+    page.wait_for_selector("#csv:not([hidden])")
+    with page.expect_download() as download:
+        page.click("#csv")
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0] == "point,label" and len(csv_text.splitlines()) == 12
+    page.shot("editor-results")
+    # a view of queries/ as a ready example
+    page.select_option("#examples", "open-points")
+    assert page.input_value("#query").startswith("# title: Offene Beschlusspunkte")
+    page.get_by_role("button", name="Ausführen").click()
+    page.wait_for_selector("table.results tbody tr")
+    assert page.locator("table.results thead th").all_inner_texts()[:2] == ["vorlage", "session"]
+    page.shot("editor-example")
+    # a link in the results leads to the resource page
+    page.locator("table.results tbody a[href^='/id/']").first.click()
+    page.wait_for_load_state()
+    assert "/id/dresden/" in page.url
