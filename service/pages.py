@@ -7,6 +7,7 @@ the published IRIs. Behind a reverse proxy, `PROXY_HOPS` trusts that many `X-For
 
 from __future__ import annotations
 
+import re
 from math import ceil
 from typing import Any
 
@@ -38,7 +39,8 @@ RDF_TYPES = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
-PAGE_TYPES = [*RDF_TYPES, "text/html"]  # on a tie between named types, RDF wins (trifid-ld#25)
+# On a tie between named types, RDF wins (trifid-ld#25); a plain JSON client gets JSON-LD.
+PAGE_TYPES = [*RDF_TYPES, "application/json", "text/html"]
 FORMAT_ALIASES = {
     "ttl": "text/turtle",
     "turtle": "text/turtle",
@@ -50,6 +52,7 @@ FORMAT_ALIASES = {
     "html": "text/html",
 }
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+IRI_PATH = re.compile(r"[^\s<>\"{}|\\^`#]+")  # what an IRI path may hold (RFC 3987, no fragment)
 
 
 def base_iri() -> str:
@@ -95,6 +98,10 @@ def _int_arg(name: str, default: int) -> int:
 def resource(rest: str) -> Any:
     iri = f"{base_iri()}/id/{rest}"
     media = negotiate(PAGE_TYPES, default="text/html", formats=FORMAT_ALIASES)
+    if media == "application/json":
+        media = "application/ld+json"
+    if not IRI_PATH.fullmatch(rest):
+        raise UserError(f"no resource {iri} in this dataset: not a valid IRI", 404)
     counts = link_counts(iri)
     if not counts:
         raise UserError(f"no resource {iri} in this dataset", 404)

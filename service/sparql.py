@@ -7,6 +7,7 @@ a query answers with the SPARQL 1.1 Service Description, or the query editor for
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -135,13 +136,16 @@ def endpoint() -> Any:
     graph_type = _accepted(GRAPH_TYPES, GRAPH_TYPES[0])
     if results_type is None and graph_type is None:
         raise _not_acceptable(RESULT_TYPES + GRAPH_TYPES)
-    body, media_type = get_store().query_serialized(
-        with_base(query),
-        results_type,
-        "application/n-triples" if graph_type == JSON_LD else graph_type,
-        default_graphs,
-        named_graphs,
-    )
+    try:
+        body, media_type = get_store().query_serialized(
+            with_base(query),
+            results_type,
+            "application/n-triples" if graph_type == JSON_LD else graph_type,
+            default_graphs,
+            named_graphs,
+        )
+    except SyntaxError as e:
+        raise UserError(f"query syntax error: {unshifted(str(e), len(base_declaration()))}") from e
     if media_type in RDFLIB_FORMATS:
         if graph_type is None:
             raise _not_acceptable(GRAPH_TYPES)
@@ -155,8 +159,22 @@ def endpoint() -> Any:
 
 def with_base(query: str) -> str:
     """The query with the endpoint's URL as its base IRI, so relative IRIs resolve as the protocol
-    asks; a BASE of the query's own still wins, being declared later."""
-    return f"BASE {NamedNode(request.base_url)}\n{query}"
+    asks; a BASE of the query's own still wins, being declared later. It goes on the first line,
+    so syntax errors keep their line numbers (see `unshifted`)."""
+    return f"{base_declaration()}{query}"
+
+
+def base_declaration() -> str:
+    return f"BASE {NamedNode(request.base_url)} "
+
+
+def unshifted(message: str, shift: int) -> str:
+    """A syntax error's ``line:column`` as the user wrote the query (before the BASE was added).
+
+    >>> unshifted("error at 1:40: expected WHERE", 30)
+    'error at 1:10: expected WHERE'
+    """
+    return re.sub(r"\b1:(\d+)", lambda m: f"1:{max(int(m.group(1)) - shift, 1)}", message, count=1)
 
 
 def _not_acceptable(offered: list[str]) -> UserError:

@@ -182,3 +182,22 @@ def test_sparql_format_parameter_overrides_accept(live_server: str) -> None:
         headers={"Accept": "application/sparql-results+json"},
     )
     assert (resp.headers["Content-Type"].split(";")[0], resp.text) == ("text/csv", "x\r\n1\r\n")
+
+
+def test_a_plain_json_client_gets_json_ld(live_server: str) -> None:
+    resp = requests.get(
+        live_server + "/id/dresden/resolution/V2620-23/JHA-061-2024",
+        headers={"Accept": "application/json"},
+    )
+    assert resp.headers["Content-Type"] == "application/ld+json"
+    assert set(Graph().parse(data=resp.text, format="json-ld").subjects()) == {URIRef(RESOLUTION)}
+
+
+def test_sparql_syntax_errors_keep_the_users_line_and_column(live_server: str) -> None:
+    one_line = requests.get(live_server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    two_lines = requests.get(
+        live_server + "/sparql", params={"query": "SELECT * WHERE {\n ?s ?p }"}
+    )
+    assert (one_line.status_code, two_lines.status_code) == (400, 400)
+    assert one_line.text.startswith("query syntax error: error at 1:25:")
+    assert two_lines.text.startswith("query syntax error: error at 2:9:")

@@ -171,3 +171,20 @@ def test_a_local_server_answers_for_a_configured_base_iri(tmp_path) -> None:  # 
     html = client.get(OB).get_data(as_text=True)
     assert text_of(html, "label") == "Oberbürgermeister"
     store.close()
+
+
+def test_reused_vocabulary_properties_have_labels_in_both_languages(live_server: str) -> None:
+    de = requests.get(live_server + POINT4).text
+    en = requests.get(live_server + POINT4, params={"lang": "en"}).text
+    is_part_of = "http://data.europa.eu/eli/ontology#is_part_of"
+    assert f'title="{is_part_of}">ist Teil von</a>' in de
+    assert f'title="{is_part_of}">is part of</a>' in en
+
+
+def test_a_path_that_is_no_iri_is_404(live_server: str) -> None:
+    resp = requests.get(live_server + "/id/dresden/a%3Eb", headers={"Accept": "application/json"})
+    assert resp.json() == {
+        "ok": False,
+        "error": "no resource https://w3id.org/ratsgraph/id/dresden/a>b in this dataset: not a valid IRI",
+        "status": 404,
+    }
