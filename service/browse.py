@@ -195,33 +195,35 @@ def paged(query: str, limit: int, offset: int) -> str:
     return f"{query}\nLIMIT {limit} OFFSET {offset}"
 
 
+BULK_LINKS = 1000  # up to this many links one way, one query fetches them all; beyond, per property
+
+
 def link_groups(
     iri: str, counts: dict[tuple[str, str], int], page_size: int
 ) -> tuple[list[LinkGroup], list[str]]:
-    """Every property of the resource both ways with its first ``page_size`` values (two queries,
-    plus one per property the capped queries came short on), and the graphs its statements are in."""
+    """Every property of the resource both ways with its first ``page_size`` values, and the graphs
+    its statements are in. A resource with few links costs one query per direction; one with many
+    (the city, a much-used office) one capped query per property, so no page reads them all."""
     store = get_store()
-    out = store.select(get_query("resource-out", LOOKUP_DIR).bind({"s": iri})).rows
-    incoming = store.select(get_query("resource-in", LOOKUP_DIR).bind({"o": iri})).rows
     found: dict[tuple[str, str], list[Term]] = defaultdict(list)
-    seen: set[tuple[str, str, str]] = set()
-    sources: set[str] = set()
-    for direction, rows, var in (("out", out, "o"), ("in", incoming, "s")):
-        for row in rows:
-            p, x, g = row.get("p"), row.get(var), row.get("g")
-            if g is not None:
-                sources.add(g.value)
-            if p is None or x is None or (direction, p.value, x.value) in seen:
-                continue
-            seen.add((direction, p.value, x.value))
-            found[(direction, p.value)].append(x)
+    for direction, name, param, var in (
+        ("out", "resource-out", "s", "o"),
+        ("in", "resource-in", "o", "s"),
+    ):
+        if sum(n for (d, _), n in counts.items() if d == direction) > BULK_LINKS:
+            continue
+        for row in store.select(get_query(name, LOOKUP_DIR).bind({param: iri})).rows:
+            p, x = row.get("p"), row.get(var)
+            if p is not None and x is not None:
+                found[(direction, p.value)].append(x)
     groups = []
     for (direction, prop), total in sorted(counts.items()):
         values = found.get((direction, prop), [])[:page_size]
         if len(values) < min(total, page_size):
             values = property_values(iri, prop, direction, page_size)
         groups.append(LinkGroup(prop, direction, total, values))
-    return groups, sorted(sources)
+    rows = store.select(get_query("sources", LOOKUP_DIR).bind({"s": iri})).rows
+    return groups, [r["g"].value for r in rows if r.get("g") is not None]
 
 
 def iris_of(terms: Iterable[Term | None]) -> set[str]:

@@ -188,3 +188,51 @@ def test_a_path_that_is_no_iri_is_404(live_server: str) -> None:
         "error": "no resource https://w3id.org/ratsgraph/id/dresden/a>b in this dataset: not a valid IRI",
         "status": 404,
     }
+
+
+def test_many_links_are_fetched_per_property_with_the_same_page(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above BULK_LINKS a page queries each property capped, instead of all links at once
+    (LodView#32); what the page shows must not change."""
+    import service.browse  # noqa: PLC0415
+
+    client = create_app({"TESTING": True, "PAGE_SIZE": 3}, store=store).test_client()
+    pages = [client.get(p).get_data(as_text=True) for p in ("/id/dresden", OB, RESOLUTION)]
+    monkeypatch.setattr(service.browse, "BULK_LINKS", 1)
+    assert [client.get(p).get_data(as_text=True) for p in ("/id/dresden", OB, RESOLUTION)] == pages
+
+
+def test_planning_report_page_lists_the_other_reports_of_its_part(
+    sample_store_dir,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another report of Teil IV, loaded as RDF beside the council data, shows up on the page."""
+    import shutil  # noqa: PLC0415
+
+    from service.loading import load_paths  # noqa: PLC0415
+
+    copy = tmp_path / "store"
+    shutil.copytree(sample_store_dir, copy)
+    other = tmp_path / "other-report.ttl"
+    other.write_text(
+        f"""@prefix rb: <https://w3id.org/ratsgraph/ontology#> .
+        <{ID}planning-report/V9999-25> a rb:PlanningReport ;
+            <http://www.w3.org/2000/01/rdf-schema#label> "Planungsbericht Kindertagespflege"@de ;
+            rb:frameworkPart <{ID}framework/planungsrahmen-kinder-und-jugendhilfe/teil-iv> .
+        """,
+        encoding="utf-8",
+    )
+    s = EmbeddedStore(copy)
+    assert [r.ok for r in load_paths(s, [other])] == [True]
+    html = (
+        create_app({"TESTING": True}, store=s)
+        .test_client()
+        .get(PLANNING_REPORT)
+        .get_data(as_text=True)
+    )
+    assert text_of(html, "planning-report").endswith(
+        "Weitere Planungsberichte dieses Teils Planungsbericht Kindertagespflege"
+    )
+    assert "/id/dresden/planning-report/V9999-25" in links(html)
+    s.close()
