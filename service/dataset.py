@@ -165,9 +165,27 @@ def well_known_void() -> Any:
     return _describe(media)
 
 
+_described: dict[tuple, Graph] = {}
+
+
+def cached_description(state: StoreState) -> Graph:
+    """The description, computed once per store state, host and settings (counting is a scan)."""
+    cfg = current_app.config
+    key = (
+        id(get_store()),
+        state.fingerprint,
+        request.url_root,
+        *(str(cfg[k]) for k in ("DATASET_TITLE", "PUBLISHER", "LICENSE", "BASE_IRI", "BODY")),
+    )
+    if key not in _described:
+        _described.clear()  # one state at a time is all a server needs
+        _described[key] = description(state)
+    return _described[key]
+
+
 def _describe(media: str) -> Response:
     state = store_state(get_store())
-    g = description(state)
+    g = cached_description(state)
     if media == "text/html":
         ds = next(g.subjects(RDF.type, DCAT.Dataset))
         html = render_template(

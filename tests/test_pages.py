@@ -236,3 +236,15 @@ def test_planning_report_page_lists_the_other_reports_of_its_part(
     )
     assert "/id/dresden/planning-report/V9999-25" in links(html)
     s.close()
+
+
+@pytest.mark.parametrize("actor", ["Oberbürgermeister", "Jugendamt"])
+def test_office_page_counts_agree_with_the_actor_summary_view(live_server: str, actor: str) -> None:
+    summary = requests.get(
+        live_server + "/views/actor-summary", params={"actor": actor, "format": "json"}
+    ).json()["rows"]
+    (row,) = summary
+    expected = {s: row[s] for s in ("offen", "in_umsetzung", "fortlaufend", "umgesetzt") if row[s]}
+    html = requests.get(live_server + "/id/" + row["actor"].split("/id/", 1)[1]).text
+    shown = dict(re.findall(r"<dt>(\w+) \((\d+)\)</dt>", html))
+    assert {k: int(v) for k, v in shown.items()} == expected
