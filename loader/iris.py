@@ -118,3 +118,16 @@ class Minter:
 
     def person(self, name: str) -> URIRef:
         return self._iri("person", slug(name))
+
+    # --- what an OParl import adds (the OParl ids themselves are kept as dct:source) ---
+
+    def oparl_graph(self, kind: str, local_id: str) -> URIRef:
+        """The named graph one OParl object (a paper, a meeting, ...) is kept in, by its local id."""
+        return self._iri("oparl", slug(kind), key(local_id))
+
+    def consultation(self, submission: URIRef, meeting_key: str) -> URIRef:
+        """A Beratung: the submission treated in one meeting (keyed by session number or meeting id)."""
+        return URIRef(f"{submission}/consultation/{key(meeting_key)}")
+
+    def membership(self, local_id: str) -> URIRef:
+        return self._iri("membership", key(local_id))

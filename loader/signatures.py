@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import permutations
+
+from rapidfuzz import fuzz
 
 from loader.model import Signatory, Span, Warning
 from loader.reference import Person, Reference
@@ -40,8 +42,12 @@ def compact(text: str) -> str:
     return _LETTERS.sub("", text.lower())
 
 
+@lru_cache(maxsize=65536)
 def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio() if a and b else 0.0
+    """difflib similarity, memoised: the same lines are scored against every label and person."""
+    if not a or not b:
+        return 0.0
+    return fuzz.ratio(a, b) / 100.0
 
 
 @dataclass

@@ -99,6 +99,16 @@ class RB(DefinedNamespace):
     end: URIRef  # Evidence: end character (exclusive)
     quote: URIRef  # Evidence: the source text
     warning: URIRef  # SourceDocument: extraction warning
+    # --- from OParl: consultations, memberships, where a file is filed ---
+    Consultation: URIRef  # Beratung: a submission treated by a body in a session
+    treats: URIRef  # Consultation -> Submission
+    inSession: URIRef  # Consultation -> Session
+    consultingBody: URIRef  # Consultation -> DecisionBody
+    authoritative: URIRef  # xsd:boolean: the body decides here (OParl Consultation.authoritative)
+    consultationRole: URIRef  # "beschließend", "beratend", "Vorberatung"
+    membershipRole: URIRef  # org:Membership: role as OParl gives it ("Vorsitzender")
+    attachedToSubmission: URIRef  # document -> Submission it is filed under
+    attachedToSession: URIRef  # document -> Session it belongs to
     # --- status scheme ---
     ImplementationStatusScheme: URIRef
     StatusOpen: URIRef  # offen

@@ -1,4 +1,4 @@
-"""The `ratsgraph` command: demo, serve, load, extract, explain, query, validate, check, export.
+"""The `ratsgraph` command: demo, serve, load, import-oparl, extract, explain, query, validate, check, export.
 
 Exit codes: 0 done, 1 checks found violations, 2 bad input (a file that did not load, a bad argument).
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -139,6 +140,79 @@ def load(
 ) -> None:
     """Load documents (text, PDF) or RDF files, or whole folders; one line per file."""
     sys.exit(_load(_open(store, update_url), paths, body, base_iri, graph))
+
+
+@cli.command("import-oparl")
+@click.argument("source")
+@store_option
+@update_option
+@base_option
+@body_option
+@click.option(
+    "--state",
+    "state_file",
+    default=None,
+    help="State file for resumable, incremental runs (default: beside the store, <store>.oparl-state.json).",
+)
+@click.option(
+    "--timeout", default=30.0, show_default=True, help="Seconds to wait for one HTTP answer."
+)
+@click.option(
+    "--retries", default=3, show_default=True, help="Retries of a failed request (with backoff)."
+)
+@click.option(
+    "--file-pattern",
+    default=None,
+    help="Regular expression on a file's name: which PDFs without OParl text to download "
+    "(default: resolutions, status reports, papers).",
+)
+def import_oparl_command(
+    source: str,
+    store: str,
+    update_url: str | None,
+    base_iri: str,
+    body: str,
+    state_file: str | None,
+    timeout: float,
+    retries: int,
+    file_pattern: str | None,
+) -> None:
+    """Import a council information system: an OParl endpoint (its System URL) or a dump folder.
+
+    Papers, meetings, committees and consultations come from OParl; resolutions and status
+    reports from the files' text. Run it again to fetch only what changed since.
+    """
+    from .oparl_import import DEFAULT_FILE_PATTERN, import_oparl, state_path_for  # noqa: PLC0415
+    from .oparl_sources import FetchError, Http  # noqa: PLC0415
+
+    if state_file is None and store.startswith(("http://", "https://")):
+        raise click.BadParameter("a remote store needs --state FILE", param_hint="--state")
+    state = Path(state_file) if state_file else state_path_for(store)
+    tty = sys.stderr.isatty()
+
+    def progress(kind: str, count: int) -> None:
+        if tty:  # a progress line on a terminal only; logs get the report
+            click.echo(f"\r{count:>7} objects read, now: {kind:<14}", err=True, nl=False)
+
+    try:
+        report = import_oparl(
+            _open(store, update_url),
+            source,
+            state_path=state,
+            body=body,
+            base=base_iri,
+            http=Http(timeout=timeout, retries=retries),
+            progress=progress,
+            file_pattern=file_pattern or DEFAULT_FILE_PATTERN,
+        )
+    except (FetchError, ValueError, re.error) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    if tty:
+        click.echo("", err=True)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.complete else 2)
 
 
 @cli.command()

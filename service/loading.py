@@ -6,19 +6,19 @@ folder load on.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from loader import LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
 from loader.reference import REFERENCE_DIR, load_reference
 
-from .store import MEDIA_GRAPH, Store
+from .store import Store
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/ratsgraph/ontology"
@@ -123,34 +123,32 @@ def load_file(
 def _load_rdf(
     store: Store, path: Path, media_type: str, body: str, base: str, graph: str | None
 ) -> FileResult:
-    """RDF files: quads keep their graphs; triples (a triples format, or quads in the default
-    graph) go to ``graph`` or to one named after the file. Each graph is replaced as a whole, so
-    loading a file again does not duplicate it."""
-    target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
+    """RDF files: quads keep their graphs; triples go to ``graph`` or one named after the file."""
+    default_target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
     try:
-        ox.NamedNode(target)
+        ox.NamedNode(default_target)
     except ValueError as e:
-        raise LoadError(str(path), f"graph {target!r} is not an absolute IRI ({e})") from e
+        raise LoadError(str(path), f"graph {default_target!r} is not an absolute IRI ({e})") from e
+    rdflib_format = {
+        "application/n-triples": "nt",
+        "text/turtle": "turtle",
+        "application/n-quads": "nquads",
+        "application/trig": "trig",
+    }[media_type]
     try:
-        quads = list(ox.parse(path.read_bytes(), format=MEDIA_GRAPH[media_type]))
-    except (SyntaxError, ValueError) as e:
+        dataset = Dataset()
+        dataset.parse(path, format=rdflib_format)
+    except Exception as e:  # noqa: BLE001 - any parser error is the file's fault
         raise LoadError(str(path), f"not valid {media_type}: {e}") from e
-    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
-    for q in quads:
-        name = target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        by_graph[name].append(ox.Triple(q.subject, q.predicate, q.object))
-    if not by_graph:
-        raise LoadError(str(path), f"no triples in this {media_type} file")
-    total = 0
-    for name, triples in sorted(by_graph.items()):
-        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        g = Graph().parse(data=nt, format="nt")
+    graphs: dict[str, Graph] = {}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = default_target if g is None or g == DATASET_DEFAULT_GRAPH_ID else str(g)
+        graphs.setdefault(name, Graph()).add((s, p, o))
+    for name, g in graphs.items():
         store.replace_graph(name, g)
-        total += len(g)
-    names = sorted(by_graph)
-    where = f"<{names[0]}>" if len(names) == 1 else f"{len(names)} graphs ({', '.join(names)})"
-    first = names[0] if len(names) == 1 else None
-    return FileResult(str(path), True, f"RDF: {total} triples into {where}", first, total, "rdf")
+    count = sum(len(g) for g in graphs.values())
+    names = ", ".join(f"<{n}>" for n in graphs) or "no graph (the file is empty)"
+    return FileResult(str(path), True, f"RDF: {count} triples into {names}", None, count, "rdf")
 
 
 def load_paths(

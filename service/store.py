@@ -2,8 +2,13 @@
 
 Every document lives in its own named graph; `replace_graph` swaps a document's graph in one SPARQL
 Update, which Oxigraph (and any SPARQL 1.1 server) applies as one transaction, so a reload never
-duplicates and a failure never leaves half a document. Queries see the union of all named graphs as
-their default graph unless the caller names graphs.
+duplicates and a failure never leaves half a document.
+
+The default graph is kept as the *merge* of all named graphs, maintained by the same update. Oxigraph's
+"union default graph" mode is a multiset: a triple asserted by eight documents (a resolution's type,
+repeated by every Beschlusskontrolle of a chain) comes back eight times, and joins over such triples
+explode (a 6-pattern view took minutes on 44 documents). A real default graph has set semantics,
+works the same on every SPARQL 1.1 server, and costs one extra copy of the triples.
 """
 
 from __future__ import annotations
@@ -118,11 +123,24 @@ def graph_to_ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
 
 
-def replace_graph_update(graph_iri: str, graph: Graph) -> str:
-    """One SPARQL Update that drops a named graph and writes its new content, applied atomically."""
+def drop_graph_update(graph_iri: str) -> str:
+    """Drop a named graph and take its triples out of the default graph unless another graph has them."""
     iri = ox.NamedNode(graph_iri)  # validates the IRI
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }}\n"
+        f"  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {iri}) }} }} ;\n"
+        f"DROP SILENT GRAPH {iri}"
+    )
+
+
+def replace_graph_update(graph_iri: str, graph: Graph) -> str:
+    """One SPARQL Update that replaces a named graph and keeps the default graph their merge."""
+    iri = ox.NamedNode(graph_iri)
     body = graph_to_ntriples(graph)
-    return f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}"
+    # one INSERT DATA for both copies, so blank node labels denote the same nodes in each
+    return (
+        f"{drop_graph_update(graph_iri)} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}}\n{body}\n}}"
+    )
 
 
 class EmbeddedStore:
@@ -147,8 +165,6 @@ class EmbeddedStore:
         kwargs: dict[str, object] = {}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return self._store.query(query, **kwargs)
@@ -196,10 +212,9 @@ class EmbeddedStore:
         self._store.update(replace_graph_update(graph_iri, graph))
 
     def drop_graph(self, graph_iri: str) -> bool:
-        node = ox.NamedNode(graph_iri)
-        if not self._store.contains_named_graph(node):
+        if not self._store.contains_named_graph(ox.NamedNode(graph_iri)):
             return False
-        self._store.update(f"DROP GRAPH {node}")
+        self._store.update(drop_graph_update(graph_iri))
         return True
 
     def named_graphs(self) -> list[str]:
@@ -212,16 +227,16 @@ class EmbeddedStore:
         out = io.BytesIO()
         fmt = MEDIA_GRAPH[media_type]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            self._store.dump(out, format=fmt)
+            # the named graphs only: the default graph is their merge, derived, not data of its own
+            quads = (
+                q
+                for q in self._store.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+            )
+            ox.serialize(quads, out, format=fmt)
         else:
             self._store.dump(out, format=fmt, from_graph=ox.DefaultGraph())
         return out.getvalue()
-
-    def load_quads(self, data: bytes, media_type: str, graph_iri: str | None) -> None:
-        """Load RDF as is (quads keep their graphs; triples go to ``graph_iri``), in one transaction."""
-        fmt = MEDIA_GRAPH[media_type]
-        to_graph = ox.NamedNode(graph_iri) if graph_iri else None
-        self._store.load(data, format=fmt, to_graph=to_graph)
 
     def flush(self) -> None:
         self._store.flush()

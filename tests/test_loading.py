@@ -95,3 +95,29 @@ def test_rdf_files_load_beside_council_data(tmp_path: Path) -> None:
     graphs = store.named_graphs()
     assert "https://w3id.org/ratsgraph/id/dresden/dataset/extra" in graphs
     assert "http://example.org/g" in graphs
+
+
+def test_the_default_graph_is_the_merge_of_the_document_graphs(tmp_path: Path) -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    store = EmbeddedStore(tmp_path / "s")
+    shared = (URIRef("http://example.org/r"), URIRef("http://example.org/p"), Literal("x"))
+    only_b = (URIRef("http://example.org/r"), URIRef("http://example.org/q"), Literal("y"))
+    a, b = Graph(), Graph()
+    a.add(shared)
+    b.add(shared)
+    b.add(only_b)
+    store.replace_graph("http://example.org/a", a)
+    store.replace_graph("http://example.org/b", b)
+    everything = "SELECT ?p ?o WHERE { <http://example.org/r> ?p ?o } ORDER BY ?p"
+    assert [(r["p"].value, r["o"].value) for r in store.select(everything).rows] == [
+        ("http://example.org/p", "x"),
+        ("http://example.org/q", "y"),
+    ]
+    assert store.drop_graph("http://example.org/b") is True
+    assert [(r["p"].value, r["o"].value) for r in store.select(everything).rows] == [
+        ("http://example.org/p", "x")
+    ]
+    store.replace_graph("http://example.org/a", Graph())
+    assert store.select(everything).rows == []
+    assert store.drop_graph("http://example.org/nothing") is False
