@@ -36,6 +36,7 @@ URLS = [
     ("/sparql", "text/turtle"),
     ("/dataset", "text/turtle"),
     ("/dumps/ratsgraph.nq.gz", "*/*"),
+    ("/views/open-points?actor=Oberbürgermeister&_size=5", "application/json"),
 ]
 
 
