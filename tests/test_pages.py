@@ -248,3 +248,35 @@ def test_office_page_counts_agree_with_the_actor_summary_view(live_server: str, 
     html = requests.get(live_server + "/id/" + row["actor"].split("/id/", 1)[1]).text
     shown = dict(re.findall(r"<dt>(\w+) \((\d+)\)</dt>", html))
     assert {k: int(v) for k, v in shown.items()} == expected
+
+
+class CountingStore:
+    """The real store, counting the queries the app sends it."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store, self.queries = store, 0
+
+    def __getattr__(self, name: str) -> object:
+        attr = getattr(self.store, name)
+        if name not in ("select", "ask", "construct", "query_serialized"):
+            return attr
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.queries += 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+
+@pytest.mark.parametrize("path", ["/id/dresden", OB, RESOLUTION, POINT4, PLANNING_REPORT])
+def test_a_page_costs_the_same_few_queries_however_many_links_it_shows(
+    store: EmbeddedStore, path: str
+) -> None:
+    """Labels come in one batch, links in one query per direction: not one query per link."""
+    counts = []
+    for page_size in (2, 50):
+        counting = CountingStore(store)
+        client = create_app({"TESTING": True, "PAGE_SIZE": page_size}, store=counting).test_client()  # type: ignore[arg-type]
+        assert client.get(path).status_code == 200
+        counts.append(counting.queries)
+    assert counts[0] == counts[1] <= 6
