@@ -50,6 +50,7 @@ UI = {
         "beschlossen": "Beschluss gefasst",
         "Frist": "Frist",
         "Beschlusskontrolle": "Beschlusskontrolle",
+        "undated": "ohne Datum",
     },
     "en": {
         "properties": "Properties",
@@ -83,6 +84,7 @@ UI = {
         "beschlossen": "Resolution passed",
         "Frist": "Deadline",
         "Beschlusskontrolle": "Status report",
+        "undated": "undated",
     },
 }
 

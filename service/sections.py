@@ -80,23 +80,26 @@ def point_history(rows: list[dict[str, Term | None]]) -> tuple[list[dict], list[
 
 
 def resolution_section(iri: str) -> Section:
-    """Points with delegations and status history, and a timeline of dated events."""
+    """Points with delegations and status history, and a timeline: the session, each deadline,
+    each Beschlusskontrolle with what it reported per point (undated reports last)."""
     rows = _rows("resolution-points", {"r": iri})
     by_point: dict[str, list] = defaultdict(list)
     for r in rows:
         by_point[r["point"].value].append(r)
     points = []
-    events: list[tuple[str, str, Term | None, Term | None]] = []
+    events: list[dict[str, Any]] = []
     session_date = next((r["session_date"] for r in rows if r.get("session_date")), None)
     if session_date:
-        events.append((session_date.value, "beschlossen", None, None))
+        events.append({"date": session_date.value, "kind": "beschlossen"})
+    reports: dict[str, dict[str, Any]] = {}
     for point_iri, prow in by_point.items():
         delegations, statuses = point_history(prow)
         first = prow[0]
+        position = first.get("position")
         points.append(
             {
                 "iri": point_iri,
-                "position": first.get("position"),
+                "position": position,
                 "text": first.get("text"),
                 "delegations": delegations,
                 "statuses": statuses,
@@ -104,12 +107,30 @@ def resolution_section(iri: str) -> Section:
         )
         for d in delegations:
             if d["deadline"] is not None:
-                events.append((d["deadline"].value, "Frist", first["point"], d["actor"]))
-        for s in statuses:
-            date = s["as_of"].value if s["as_of"] else "–"
-            events.append((date, "Beschlusskontrolle", first["point"], s["report"]))
+                events.append(
+                    {
+                        "date": d["deadline"].value,
+                        "kind": "Frist",
+                        "point": first["point"],
+                        "what": d["actor"],
+                    }
+                )
+        for st in statuses:
+            event = reports.setdefault(
+                st["report"].value,
+                {
+                    "date": st["as_of"].value if st["as_of"] else "",
+                    "kind": "Beschlusskontrolle",
+                    "what": st["report"],
+                    "statuses": [],
+                },
+            )
+            event["statuses"].append((int(position.value) if position else 0, st["status"].value))
+    for event in reports.values():
+        event["statuses"].sort()
+        events.append(event)
     points.sort(key=lambda p: int(p["position"].value) if p["position"] else 10**6)
-    events.sort(key=lambda e: (e[0] == "–", e[0]))
+    events.sort(key=lambda e: (e["date"] == "", e["date"]))
     return Section("resolution", {"points": points, "events": events}, _iris(rows))
 
 

@@ -53,7 +53,22 @@ def test_resolution_page_lists_points_with_tasks_and_status(live_server: str) ->
     point4 = " ".join(re.sub(r"<[^>]+>", " ", rows[3][1]).split())
     assert "Oberbürgermeister" in point4 and "fortlaufend" in point4
     assert {OB, REPORT} <= links(html)
-    assert "Beschlusskontrolle: V2620/23, Punkt 4" in text_of(html, "timeline")
+    assert text_of(html, "timeline") == (
+        "ohne Datum Beschlusskontrolle – Beschlusskontrolle V2620/23 : Punkt 1 umgesetzt · "
+        "Punkt 2 umgesetzt · Punkt 3 fortlaufend · Punkt 4 fortlaufend"
+    )
+
+
+def test_resolution_timeline_has_session_and_deadlines_in_order(live_server: str) -> None:
+    html = requests.get(live_server + "/id/dresden/resolution/V1106-21/JHA-042-2022").text
+    assert text_of(html, "timeline") == (
+        "2022-10-13 Beschluss gefasst 2023-06-30 Frist: V1106/21, Punkt 5 – Jugendamt"
+    )
+
+
+def test_status_names_follow_the_page_language(live_server: str) -> None:
+    html = requests.get(live_server + POINT4, params={"lang": "en"}).text
+    assert text_of(html, "status-history") == "ongoing – Beschlusskontrolle V2620/23"
 
 
 def test_point_page_shows_delegation_and_status_history(live_server: str) -> None:
