@@ -27,12 +27,14 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         )
     app.extensions["ratsgraph"] = store
 
-    from . import errors, pages, sparql, views  # noqa: PLC0415
+    from . import dataset, errors, hygiene, pages, sparql, views  # noqa: PLC0415
 
     errors.init_app(app)
     views.init_app(app)
     sparql.init_app(app)
     pages.init_app(app)
+    dataset.init_app(app)
+    hygiene.init_app(app)
     return app
 
 

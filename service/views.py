@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
-from . import get_store
+from . import get_store, paging
 from .errors import UserError, wants_json
 from .queries import QUERIES_DIR, NamedQuery, get_query, load_queries
 from .store import SelectResult, Term
@@ -96,19 +96,34 @@ def index() -> Any:
 def view(name: str, fmt: str | None = None) -> Any:
     query = get_query(name, queries_dir())
     fmt = fmt or request.args.get("format")
-    values = {k: v for k, v in request.args.items() if k != "format"}
-    result = get_store().select(query.bind(resolve_iri_params(query, values)))
+    values = {k: v for k, v in request.args.items() if k != "format" and k not in paging.PARAMS}
+    page = paging.requested_page()
+    bound = query.bind(resolve_iri_params(query, values))
+    result, more = paging.cut(get_store().select(paging.page_query(bound, page)), page)
+    following = paging.next_url(page) if more else None
+    links = {"Link": f'<{following}>; rel="next"'} if following else {}
     if fmt == "csv":
         return Response(
             as_csv(result),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"', **links},
         )
     if fmt == "json" or (fmt is None and wants_json()):
-        return jsonify({"view": name, "columns": result.columns, "rows": rows_as_json(result)})
+        body = {
+            "view": name,
+            "columns": result.columns,
+            "rows": rows_as_json(result),
+            "offset": page.offset,
+            "truncated": more,
+            "next": following,
+        }
+        return jsonify(body), 200, links
     if fmt not in (None, "html"):
         raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json or csv")
-    return render_template("view.html", query=query, values=values, result=result)
+    html = render_template(
+        "view.html", query=query, values=values, result=result, next_url=following
+    )
+    return html, 200, links
 
 
 def init_app(app: Flask) -> None:
