@@ -27,7 +27,9 @@ class Span:
 class Delegation:
     """One "... wird beauftragt ..." clause: who is tasked, with what, by when."""
 
-    actor: str | None  # reference-data label: "Oberbürgermeister", "Jugendamt", "Verwaltung"; None if unresolved
+    actor: (
+        str | None
+    )  # reference-data label: "Oberbürgermeister", "Jugendamt", "Verwaltung"; None if unresolved
     actor_iri: str | None  # IRI of the office / unit / committee in the reference data
     actor_text: str  # the actor as written ("Die Verwaltung des Jugendamtes")
     task: str  # the clause's text

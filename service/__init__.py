@@ -27,7 +27,19 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         )
     app.extensions["ratsgraph"] = store
 
-    from . import api, auth, errors, health, limits, openapi, pages, sparql, views  # noqa: PLC0415
+    from . import (  # noqa: PLC0415
+        api,
+        auth,
+        dataset,
+        errors,
+        health,
+        hygiene,
+        limits,
+        openapi,
+        pages,
+        sparql,
+        views,
+    )
 
     health.init_app(app)  # first: its clock starts before the other hooks run
     limits.init_app(app)  # wraps the store: reads stop at the time limit, rows at the cap
@@ -38,6 +50,8 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     views.init_app(app)
     sparql.init_app(app)
     pages.init_app(app)
+    dataset.init_app(app)
+    hygiene.init_app(app)
     return app
 
 

@@ -440,26 +440,30 @@ def check(store: str, update_url: str | None) -> None:
 @cli.command()
 @store_option
 @update_option
-@click.option("--format", "fmt", type=click.Choice(["nq", "ttl"]), default="nq", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nq", "ttl"]),
+    default=None,
+    help="nq: N-Quads, every graph; ttl: Turtle of the union. Default: from the file name, else nq.",
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="File to write (.gz compresses)."
 )
-def export(store: str, update_url: str | None, fmt: str, output: str | None) -> None:
-    """Dump the whole store: N-Quads (all graphs) or Turtle (the union of graphs)."""
-    s = _open(store, update_url, read_only=True)
-    if fmt == "nq":
-        data = s.dump("application/n-quads")
-    else:
-        from .loading import ONTOLOGY_GRAPH  # noqa: PLC0415, F401
+@click.option("--gzip", "compress", is_flag=True, help="Compress (implied by a .gz file name).")
+def export(
+    store: str, update_url: str | None, fmt: str | None, output: str | None, compress: bool
+) -> None:
+    """Dump the whole store, the same bytes as /dumps/ratsgraph.nq.gz and ….ttl.gz serve."""
+    from .dumps import dump_bytes  # noqa: PLC0415
 
-        data = (
-            s.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            .serialize(format="turtle")
-            .encode()
-        )
+    name = (output or "").removesuffix(".gz")
+    fmt = fmt or ("ttl" if name.endswith((".ttl", ".turtle")) else "nq")
+    data = dump_bytes(_open(store, update_url, read_only=True), fmt)
+    if compress or (output or "").endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
     if output:
-        path = Path(output)
-        path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+        Path(output).write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)

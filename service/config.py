@@ -56,6 +56,25 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("BACKUP_DIR", None, "Folder for backups made with POST /api/backup; unset: disabled"),
     Setting("PAGE_SIZE", 50, "Links per property shown on a resource page before paging"),
+    Setting(
+        "PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the service whose X-Forwarded-* headers are trusted (0: none)",
+    ),
+    Setting(
+        "CACHE_MAX_AGE", 300, "Seconds clients and proxies may reuse a GET answer (Cache-Control)"
+    ),
+    Setting(
+        "DATASET_TITLE",
+        "Ratsbeschlüsse Dresden",
+        "Title of the dataset in its DCAT/VoID description",
+    ),
+    Setting("PUBLISHER", "ratsgraph", "Publisher named in the dataset description (dct:publisher)"),
+    Setting(
+        "LICENSE",
+        "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+        "Licence IRI of the data (default: Datenlizenz Deutschland Namensnennung 2.0)",
+    ),
 )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
@@ -124,6 +125,10 @@ def _load_rdf(
 ) -> FileResult:
     """RDF files: quads keep their graphs; triples go to ``graph`` or one named after the file."""
     default_target = graph or f"{Minter(body, base).city()}/dataset/{key(path.stem)}"
+    try:
+        ox.NamedNode(default_target)
+    except ValueError as e:
+        raise LoadError(str(path), f"graph {default_target!r} is not an absolute IRI ({e})") from e
     rdflib_format = {
         "application/n-triples": "nt",
         "text/turtle": "turtle",

@@ -1,16 +1,34 @@
-"""Blueprint `pages`: the home page and a browsable page for every minted IRI (`/id/…`)."""
+"""Blueprint `pages`: the home page and every minted IRI dereferenced (`/id/…`), as HTML or RDF.
+
+A server answers `/id/…` for `{BASE_IRI}/id/…` whatever host it runs under, so a local copy serves
+the published IRIs. Behind a reverse proxy, `PROXY_HOPS` trusts that many `X-Forwarded-*` headers
+(werkzeug's ProxyFix), so absolute URLs (service description, dumps, DCAT) name the public host.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from math import ceil
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import get_store
+from .browse import (
+    UI,
+    LinkGroup,
+    iris_of,
+    label_lang,
+    labels_for,
+    link_counts,
+    link_groups,
+    property_values,
+)
 from .errors import UserError
-from .queries import get_query, load_queries
-from .store import Term
+from .negotiation import negotiate, vary
+from .queries import Param, get_query, load_queries, to_term
+from .sections import sections_for
 from .views import LOOKUP_DIR, queries_dir
 
 bp = Blueprint("pages", __name__)
@@ -21,6 +39,8 @@ RDF_TYPES = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
+# On a tie between named types, RDF wins (trifid-ld#25); a plain JSON client gets JSON-LD.
+PAGE_TYPES = [*RDF_TYPES, "application/json", "text/html"]
 FORMAT_ALIASES = {
     "ttl": "text/turtle",
     "turtle": "text/turtle",
@@ -31,6 +51,8 @@ FORMAT_ALIASES = {
     "xml": "application/rdf+xml",
     "html": "text/html",
 }
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+IRI_PATH = re.compile(r"[^\s<>\"{}|\\^`#]+")  # what an IRI path may hold (RFC 3987, no fragment)
 
 
 def base_iri() -> str:
@@ -38,30 +60,11 @@ def base_iri() -> str:
 
 
 def local_path(iri: str) -> str | None:
-    """The path on this server that serves a minted IRI, or None for outside IRIs."""
+    """The URL on this server that serves a minted IRI, or None for outside IRIs."""
     prefix = base_iri() + "/id/"
-    if iri.startswith(prefix):
-        return "/id/" + iri[len(prefix) :]
-    if iri == base_iri() + "/id":
-        return "/id"
+    if iri.startswith(prefix) and "#" not in iri:
+        return url_for("pages.resource", rest=iri[len(prefix) :])
     return None
-
-
-def labels_for(iris: set[str]) -> dict[str, str]:
-    """German labels (else English, else any) of many IRIs, fetched in one query."""
-    if not iris:
-        return {}
-    query = get_query("labels", LOOKUP_DIR)
-    result = get_store().select(query.bind_many("x", sorted(iris)))
-    best: dict[str, tuple[int, str]] = {}
-    for row in result.rows:
-        x, label = row.get("x"), row.get("label")
-        if x is None or label is None:
-            continue
-        rank = {"de": 0, "en": 1}.get(label.lang or "", 2)
-        if x.value not in best or rank < best[x.value][0]:
-            best[x.value] = (rank, label.value)
-    return {k: v[1] for k, v in best.items()}
 
 
 def short(iri: str) -> str:
@@ -82,66 +85,111 @@ def home() -> Any:
     )
 
 
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise UserError(f"parameter {name!r} must be a whole number from 1 up, got {raw!r}")
+    return int(raw)
+
+
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Any:
     iri = f"{base_iri()}/id/{rest}"
-    wanted = request.args.get("format")
-    media = FORMAT_ALIASES.get(wanted or "") if wanted else None
-    if wanted and media is None:
-        raise UserError(f"unknown format {wanted!r}; expected html, ttl, nt, jsonld or rdf", 400)
-    if media is None:
-        media = request.accept_mimetypes.best_match(["text/html", *RDF_TYPES]) or "text/html"
-    store = get_store()
-    out = store.select(get_query("resource-out", LOOKUP_DIR).bind({"s": iri}))
-    incoming = store.select(get_query("resource-in", LOOKUP_DIR).bind({"o": iri}))
-    if not out.rows and not incoming.rows:
+    media = negotiate(PAGE_TYPES, default="text/html", formats=FORMAT_ALIASES)
+    if media == "application/json":
+        media = "application/ld+json"
+    if not IRI_PATH.fullmatch(rest):
+        raise UserError(f"no resource {iri} in this dataset: not a valid IRI", 404)
+    counts = link_counts(iri)
+    if not counts:
         raise UserError(f"no resource {iri} in this dataset", 404)
     if media in RDF_TYPES:
-        graph = store.construct(get_query("describe", LOOKUP_DIR).bind({"s": iri}))
-        resp = Response(graph.serialize(format=RDF_TYPES[media]), mimetype=media)
-        resp.headers["Vary"] = "Accept"
-        return resp
-    groups: dict[str, list[Term]] = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
-    sources: set[str] = set()
-    for row in out.rows:
-        p, o, g = row["p"], row["o"], row.get("g")
-        if g is not None:
-            sources.add(g.value)
-        if p is None or o is None or (p.value, o.value) in seen:
-            continue
-        seen.add((p.value, o.value))
-        groups[p.value].append(o)
-    inbound: dict[str, list[Term]] = defaultdict(list)
-    for row in incoming.rows:
-        if row["p"] is not None and row["s"] is not None:
-            inbound[row["p"].value].append(row["s"])
-    iris = {iri, *groups, *inbound, *sources}
-    iris |= {t.value for ts in groups.values() for t in ts if t.kind == "uri"}
-    iris |= {t.value for ts in inbound.values() for t in ts}
-    labels = labels_for(iris)
-    resp = Response(
+        graph = get_store().construct(get_query("describe", LOOKUP_DIR).bind({"s": iri}))
+        return vary(Response(graph.serialize(format=RDF_TYPES[media]), mimetype=media))
+    lang = label_lang(request.args.get("lang"))
+    page_size = int(current_app.config["PAGE_SIZE"])
+    prop = request.args.get("p")
+    if prop:
+        return vary(property_page(iri, prop, counts, lang, page_size))
+    groups, sources = link_groups(iri, counts, page_size)
+    types = {
+        t.value for g in groups if g.direction == "out" and g.property == RDF_TYPE for t in g.values
+    }
+    sections = sections_for(iri, types)
+    iris = {iri, *sources, *(g.property for g in groups)}
+    for g in groups:
+        iris |= iris_of(g.values)
+    for s in sections:
+        iris |= s.iris
+    labels = labels_for(iris, lang)
+    html = render_template(
+        "resource.html",
+        iri=iri,
+        label=labels.get(iri, short(iri)),
+        outgoing=[g for g in groups if g.direction == "out"],
+        incoming=[g for g in groups if g.direction == "in"],
+        sections=sections,
+        sources=sources,
+        labels=labels,
+        lang=lang,
+        ui=UI[lang],
+    )
+    return vary(Response(html))
+
+
+def property_page(
+    iri: str, prop: str, counts: dict[tuple[str, str], int], lang: str, page_size: int
+) -> Response:
+    """All values of one property (or all resources linking by it), a page at a time."""
+    direction = request.args.get("dir", "out")
+    if direction not in ("out", "in"):
+        raise UserError(f"parameter 'dir' must be 'out' or 'in', got {direction!r}")
+    prop = to_term(Param("p", "iri", ""), prop, "resource page").value
+    total = counts.get((direction, prop), 0)
+    if not total:
+        raise UserError(
+            f"{iri} has no {'incoming ' if direction == 'in' else ''}<{prop}> links", 404
+        )
+    pages = max(1, ceil(total / page_size))
+    page = _int_arg("page", 1)
+    if page > pages:
+        raise UserError(f"parameter 'page' is {page}, but there are only {pages} pages")
+    values = property_values(iri, prop, direction, page_size, (page - 1) * page_size)
+    group = LinkGroup(prop, direction, total, values)
+    labels = labels_for({iri, prop, *iris_of(values)}, lang)
+    return Response(
         render_template(
-            "resource.html",
+            "property.html",
             iri=iri,
             label=labels.get(iri, short(iri)),
-            outgoing=sorted(groups.items()),
-            incoming=sorted(inbound.items()),
-            sources=sorted(sources),
+            group=group,
+            page=page,
+            pages=pages,
+            start=(page - 1) * page_size + 1,
             labels=labels,
-            page_size=int(current_app.config["PAGE_SIZE"]),
+            lang=lang,
+            ui=UI[lang],
         )
     )
-    resp.headers["Vary"] = "Accept"
-    return resp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
 
     @app.template_filter("local")
     def _local(iri: str) -> str:
-        return local_path(iri) or iri
+        """The local URL of a minted IRI, keeping the page language; outside IRIs stay as they are."""
+        path = local_path(iri)
+        if path is None:
+            return iri
+        return path + "?lang=en" if request.args.get("lang") == "en" else path
 
     @app.template_filter("short")
     def _short(iri: str) -> str:

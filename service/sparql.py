@@ -1,72 +1,104 @@
 """Blueprint `sparql`: the read-only SPARQL 1.1 Protocol endpoint at `/sparql`.
 
 Its default graph is the union of all named graphs, so a plain query sees every document; named
-graphs (one per source document) are there for GRAPH queries and `default-graph-uri`.
+graphs (one per source document) are there for GRAPH queries and `default-graph-uri`. A GET without
+a query answers with the SPARQL 1.1 Service Description, or the query editor for browsers.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Flask, Response, render_template, request
+from pyoxigraph import NamedNode
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
 
 from . import get_store
 from .errors import UserError
+from .negotiation import choose, negotiate, vary
 from .queries import load_queries
 from .store import GRAPH_RESULT_TYPES, MEDIA_RESULTS
 
 bp = Blueprint("sparql", __name__)
 
-RESULT_TYPES = list(MEDIA_RESULTS)
+JSON_LD = "application/ld+json"
+RESULT_TYPES = list(MEDIA_RESULTS)  # JSON first: the default when the client names no type
+GRAPH_TYPES = [*GRAPH_RESULT_TYPES, JSON_LD]  # Turtle first
 ALIASES = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
 }
+FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "jsonld": JSON_LD,
+}
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    JSON_LD: "json-ld",
+}
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
-def _best(offered: list[str]) -> str | None:
-    accept = request.accept_mimetypes
-    if not accept or accept.best == "*/*" and len(list(accept.values())) == 1:
-        return None
-    choices = offered + [a for a, target in ALIASES.items() if target in offered]
-    best = accept.best_match(choices)
-    return ALIASES.get(best, best) if best else None
+def _args(text: str) -> dict[str, list[str]]:
+    return parse_qs(text, keep_blank_values=True)
 
 
-def _protocol_params() -> tuple[str, list[str], list[str]]:
-    """The query and dataset of a protocol request (GET, form POST or direct POST)."""
+def _protocol_params() -> tuple[str | None, list[str], list[str]]:
+    """The query (None when absent) and dataset of a GET, form POST or direct POST."""
+    url_args = _args(request.query_string.decode("utf-8", "replace"))
+    body_query = None
     if request.method == "GET":
-        args = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
-        body_query = None
+        args = url_args
     else:
         ctype = (request.mimetype or "").lower()
         charset = (request.mimetype_params.get("charset") or "utf-8").lower()
-        if charset.replace("-", "") != "utf8":
-            raise UserError(f"SPARQL requests must be UTF-8; got charset {charset!r}", 400)
-        if ctype == "application/x-www-form-urlencoded":
-            args = parse_qs(request.get_data(as_text=True), keep_blank_values=True)
-            if "update" in args:
-                raise UserError("this endpoint is read-only: SPARQL Update is not accepted", 403)
-            body_query = None
-        elif ctype == "application/sparql-query":
-            args = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
-            body_query = request.get_data(as_text=True)
-        elif ctype == "application/sparql-update":
-            raise UserError("this endpoint is read-only: SPARQL Update is not accepted", 403)
-        elif not ctype:
+        if ctype == "application/sparql-update":
+            raise UserError(READ_ONLY, 403)
+        if not ctype:
             raise UserError(
                 "a POST to /sparql needs a Content-Type: application/sparql-query or "
-                "application/x-www-form-urlencoded",
+                "application/x-www-form-urlencoded; none was sent",
                 400,
             )
-        else:
+        if ctype not in ("application/x-www-form-urlencoded", "application/sparql-query"):
             raise UserError(
                 f"unsupported Content-Type {ctype!r}; expected application/sparql-query or "
                 "application/x-www-form-urlencoded",
                 415,
             )
+        if charset.replace("-", "") != "utf8":
+            raise UserError(f"SPARQL requests must be UTF-8; got charset {charset!r}", 400)
+        try:
+            body = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise UserError(f"the request body is not valid UTF-8: {e}", 400) from e
+        if ctype == "application/x-www-form-urlencoded":
+            if "query" in url_args:
+                raise UserError("the query is given both in the URL and in the form body", 400)
+            args = _args(body)
+            for name, values in url_args.items():  # e.g. default-graph-uri in the URL
+                args.setdefault(name, []).extend(values)
+        else:
+            args = url_args
+            body_query = body
+    if "update" in args:
+        raise UserError(READ_ONLY, 403)
     queries = args.get("query", [])
     if body_query is not None:
         if queries:
@@ -74,57 +106,136 @@ def _protocol_params() -> tuple[str, list[str], list[str]]:
         queries = [body_query]
     if len(queries) > 1:
         raise UserError(f"expected one 'query' parameter, got {len(queries)}", 400)
-    if "update" in args:
-        raise UserError("this endpoint is read-only: SPARQL Update is not accepted", 403)
-    query = queries[0] if queries else ""
+    query = queries[0] if queries else None
     return query, args.get("default-graph-uri", []), args.get("named-graph-uri", [])
+
+
+def _accepted(offered: list[str], default: str) -> str | None:
+    """What the client takes of ``offered`` (aliases such as application/json count)."""
+    wanted = request.args.get("format")
+    if wanted:
+        media = FORMATS.get(wanted.lower())
+        if media is None:
+            raise UserError(
+                f"unknown format {wanted!r}; expected one of: {', '.join(FORMATS)}", 400
+            )
+        return media if media in offered else None
+    choices = offered + [a for a, target in ALIASES.items() if target in offered]
+    best = choose(choices, request.headers.get("Accept"), default)
+    return ALIASES.get(best, best) if best else None
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Any:
     query, default_graphs, named_graphs = _protocol_params()
-    if not query.strip():
-        if request.method == "GET" and "query" not in request.args:
-            return service_description()
-        raise UserError("missing 'query': expected a SPARQL query", 400)
-    results_type = _best(RESULT_TYPES)
-    graph_type = _best(list(GRAPH_RESULT_TYPES))
-    body, media_type = get_store().query_serialized(
-        query, results_type, graph_type, default_graphs, named_graphs
+    if query is None and request.method == "GET":
+        return service_description()
+    if query is None or not query.strip():
+        raise UserError("missing 'query': expected a SPARQL query, got nothing", 400)
+    results_type = _accepted(RESULT_TYPES, RESULT_TYPES[0])
+    graph_type = _accepted(GRAPH_TYPES, GRAPH_TYPES[0])
+    if results_type is None and graph_type is None:
+        raise _not_acceptable(RESULT_TYPES + GRAPH_TYPES)
+    try:
+        body, media_type = get_store().query_serialized(
+            with_base(query),
+            results_type,
+            "application/n-triples" if graph_type == JSON_LD else graph_type,
+            default_graphs,
+            named_graphs,
+        )
+    except SyntaxError as e:
+        raise UserError(f"query syntax error: {unshifted(str(e), len(base_declaration()))}") from e
+    if media_type in RDFLIB_FORMATS:
+        if graph_type is None:
+            raise _not_acceptable(GRAPH_TYPES)
+        if graph_type == JSON_LD:
+            graph = Graph().parse(data=body, format="nt")
+            body, media_type = graph.serialize(format="json-ld").encode(), JSON_LD
+    elif results_type is None:
+        raise _not_acceptable(RESULT_TYPES)
+    return vary(Response(body, mimetype=media_type))
+
+
+def with_base(query: str) -> str:
+    """The query with the endpoint's URL as its base IRI, so relative IRIs resolve as the protocol
+    asks; a BASE of the query's own still wins, being declared later. It goes on the first line,
+    so syntax errors keep their line numbers (see `unshifted`)."""
+    return f"{base_declaration()}{query}"
+
+
+def base_declaration() -> str:
+    return f"BASE {NamedNode(request.base_url)} "
+
+
+def unshifted(message: str, shift: int) -> str:
+    """A syntax error's ``line:column`` as the user wrote the query (before the BASE was added).
+
+    >>> unshifted("error at 1:40: expected WHERE", 30)
+    'error at 1:10: expected WHERE'
+    >>> unshifted("http://127.0.0.1:7878/query rejected the query: error at 1:40: x", 30)
+    'http://127.0.0.1:7878/query rejected the query: error at 1:10: x'
+    """
+    # "1:40" as a position, not inside an address such as 127.0.0.1:7878 a remote store names
+    return re.sub(
+        r"(?<![\d.:])\b1:(\d+)", lambda m: f"1:{max(int(m.group(1)) - shift, 1)}", message, count=1
     )
-    resp = Response(body, mimetype=media_type)
-    resp.headers["Vary"] = "Accept"
-    return resp
 
 
-SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix ssd: <http://www.w3.org/ns/sparql-service-description#> .
-[] a sd:Service ;
-  sd:endpoint <{endpoint}> ;
-  sd:supportedLanguage sd:SPARQL11Query ;
-  sd:feature sd:UnionDefaultGraph ;
-  sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>,
-    <http://www.w3.org/ns/formats/SPARQL_Results_XML>, <http://www.w3.org/ns/formats/SPARQL_Results_CSV>,
-    <http://www.w3.org/ns/formats/SPARQL_Results_TSV>, <http://www.w3.org/ns/formats/Turtle>,
-    <http://www.w3.org/ns/formats/N-Triples>, <http://www.w3.org/ns/formats/RDF_XML> .
-"""
+def _not_acceptable(offered: list[str]) -> UserError:
+    return UserError(
+        f"none of the formats in Accept: {request.headers.get('Accept')} fits this query's "
+        f"results; available: {', '.join(offered)}",
+        406,
+    )
+
+
+def description_graph(endpoint_url: str, named_graphs: list[str], triples: int | None) -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint, ``sd:endpoint`` as the client sees it."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    service = URIRef(endpoint_url + "#service")
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint_url)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    g.add((service, SD.feature, SD.BasicFederatedQuery))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
+        g.add((service, SD.resultFormat, FORMATS_NS[fmt]))
+    for fmt in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+        g.add((service, SD.resultFormat, FORMATS_NS[fmt]))
+    dataset = BNode()
+    default_graph = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
+    if triples is not None:
+        g.add((default_graph, VOID.triples, Literal(triples)))
+    for name in named_graphs:
+        node = BNode()
+        g.add((dataset, SD.namedGraph, node))
+        g.add((node, RDF.type, SD.NamedGraph))
+        g.add((node, SD.name, URIRef(name)))
+    return g
 
 
 def service_description() -> Response:
     """RDF clients get a SPARQL 1.1 Service Description; browsers get the query editor."""
-    best = request.accept_mimetypes.best_match(["text/html", *GRAPH_RESULT_TYPES])
-    if best == "text/html" or best is None:
-        return Response(render_template("sparql.html", views=load_queries().values()))
-    from rdflib import Graph  # noqa: PLC0415
+    media = negotiate([*GRAPH_TYPES, "text/html"], default="text/turtle", formats=FORMATS)
+    if media == "text/html":
+        from .editor import editor_context  # noqa: PLC0415
 
-    g = Graph().parse(data=SERVICE_DESCRIPTION.format(endpoint=request.base_url), format="turtle")
-    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}[
-        best
-    ]
-    resp = Response(g.serialize(format=fmt), mimetype=best)
-    resp.headers["Vary"] = "Accept"
-    return resp
+        return vary(Response(render_template("sparql.html", **editor_context())))
+    store = get_store()
+    count = store.triple_count() if hasattr(store, "triple_count") else None
+    g = description_graph(request.base_url, store.named_graphs(), count)
+    return vary(Response(g.serialize(format=RDFLIB_FORMATS[media]), mimetype=media))
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+__all__ = ["bp", "description_graph", "init_app", "load_queries"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
-from . import get_store
+from . import get_store, paging
 from .errors import UserError, wants_json
 from .queries import MAX_VALUE_LENGTH, QUERIES_DIR, NamedQuery, get_query, load_queries
 from .store import SelectResult, Term
@@ -102,29 +102,41 @@ def index() -> Any:
 def view(name: str, fmt: str | None = None) -> Any:
     query = get_query(name, queries_dir())
     fmt = fmt or request.args.get("format")
-    values = {k: v for k, v in request.args.items() if k not in RESERVED_ARGS}
+    values = {
+        k: v for k, v in request.args.items() if k not in RESERVED_ARGS and k not in paging.PARAMS
+    }
     repeated = sorted(k for k in values if len(request.args.getlist(k)) > 1)
     if repeated:
         raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
-    result = get_store().select(query.bind(resolve_iri_params(query, values)))
+    page = paging.requested_page()
+    bound = query.bind(resolve_iri_params(query, values))
+    fetched = get_store().select(paging.page_query(bound, page))
+    result, more = paging.cut(fetched, page)
+    more = more or fetched.truncated  # the row cap (limits.py) cut it
+    following = paging.next_url(page) if more else None
+    links = {"Link": f'<{following}>; rel="next"'} if following else {}
     if fmt == "csv":
         return Response(
             as_csv(result),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"', **links},
         )
     if fmt == "json" or (fmt is None and wants_json()):
-        return jsonify(
-            {
-                "view": name,
-                "columns": result.columns,
-                "rows": rows_as_json(result),
-                "truncated": result.truncated,
-            }
-        )
+        body = {
+            "view": name,
+            "columns": result.columns,
+            "rows": rows_as_json(result),
+            "offset": page.offset,
+            "truncated": more,
+            "next": following,
+        }
+        return jsonify(body), 200, links
     if fmt not in (None, "html"):
         raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json or csv")
-    return render_template("view.html", query=query, values=values, result=result)
+    html = render_template(
+        "view.html", query=query, values=values, result=result, next_url=following
+    )
+    return html, 200, links
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -166,6 +167,43 @@ def client(app):  # noqa: ANN001, ANN201
     return app.test_client()
 
 
+@contextmanager
+def serving(store: Path | list[str], *options: str, log_dir: Path | None = None) -> Iterator[str]:
+    """`ratsgraph serve` over a store directory (or ``--store …`` arguments for a remote store) as a
+    real process on a free port; yields its base URL.
+
+    The server logs to ``server.log`` (beside the store, or in ``log_dir``): a file, not a pipe, as a
+    full pipe would block the server."""
+    store_args = store if isinstance(store, list) else ["--store", str(store)]
+    if log_dir is None:
+        log_dir = store.parent if isinstance(store, Path) else Path(tempfile.mkdtemp())
+    port = free_port()
+    log = log_dir / "server.log"
+    log_file = log.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from service.cli import main; main()",
+            "serve",
+            *store_args,
+            "--port",
+            str(port),
+            *options,
+        ],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/", proc, log=log)
+        yield url
+    finally:
+        stop(proc)
+        log_file.close()
+
+
 def start_server(
     store_dir: Path, env: dict[str, str] | None = None
 ) -> tuple[str, subprocess.Popen]:
@@ -227,34 +265,13 @@ def live_server(
     if backend == "remote":
         server = request.getfixturevalue("sample_oxigraph")
         store_args = ["--store", server.query_url, "--update-url", server.update_url]
+        with serving(store_args, log_dir=live) as url:
+            yield url
     else:
         copy = live / "store"
         shutil.copytree(sample_store_dir, copy)
-        store_args = ["--store", str(copy)]
-    port = free_port()
-    log = live / "server.log"  # a file, not a pipe: a full pipe would block the server
-    log_file = log.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from service.cli import main; main()",
-            "serve",
-            *store_args,
-            "--port",
-            str(port),
-        ],
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url + "/", proc, log=log)
-        yield url
-    finally:
-        stop(proc)
-        log_file.close()
+        with serving(copy) as url:
+            yield url
 
 
 VIRTUOSO_INI = """[Database]

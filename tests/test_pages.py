@@ -1,0 +1,297 @@
+"""Resource pages: every minted IRI browsable, links both ways, typed sections, paging, languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+
+from service import create_app
+from service.store import EmbeddedStore
+
+ID = "https://w3id.org/ratsgraph/id/dresden/"
+RESOLUTION = "/id/dresden/resolution/V2620-23/JHA-061-2024"
+POINT4 = RESOLUTION + "/point/4"
+REPORT = "/id/dresden/document/V2620-23_Beschlusskontrolle_Hausmitteilung"
+PLANNING_REPORT = "/id/dresden/planning-report/V2620-23"
+PART_IV = "/id/dresden/framework/planungsrahmen-kinder-und-jugendhilfe/teil-iv"
+OB = "/id/dresden/office/oberbuergermeister"
+
+
+def text_of(html: str, element_id: str) -> str:
+    """The visible text of the element with this id, whitespace collapsed."""
+    m = re.search(rf'<(\w+)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', html, re.S)
+    assert m, f"no element #{element_id}"
+    return " ".join(re.sub(r"<[^>]+>", " ", m.group(2)).split())
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def test_planning_report_page_shows_its_part_the_adopting_resolution_and_point(
+    live_server: str,
+) -> None:
+    html = requests.get(live_server + PLANNING_REPORT).text
+    assert text_of(html, "label") == "Planungsbericht Frühe Hilfen 2023-2028"
+    assert {PART_IV, RESOLUTION, RESOLUTION + "/point/1"} <= links(html)
+    assert text_of(html, "planning-report") == (
+        "Teil des Planungsrahmens Teil IV – Spezifischer Teil "
+        "( Planungsrahmen der Kinder- und Jugendhilfe in Dresden ) "
+        "Beschlossen durch Beschluss zu V2620/23 (JHA/061/2024) ( V2620/23, Punkt 1 )"
+    )
+
+
+def test_resolution_page_lists_points_with_tasks_and_status(live_server: str) -> None:
+    html = requests.get(live_server + RESOLUTION).text
+    rows = re.findall(
+        r"<tr>\s*<td><a href=\"([^\"]+)\" class=\"point-link\">(.*?)</tr>", html, re.S
+    )
+    assert [path for path, _ in rows] == [RESOLUTION + f"/point/{n}" for n in (1, 2, 3, 4)]
+    point4 = " ".join(re.sub(r"<[^>]+>", " ", rows[3][1]).split())
+    assert "Oberbürgermeister" in point4 and "fortlaufend" in point4
+    assert {OB, REPORT} <= links(html)
+    assert text_of(html, "timeline") == (
+        "ohne Datum Beschlusskontrolle – Beschlusskontrolle V2620/23 : Punkt 1 umgesetzt · "
+        "Punkt 2 umgesetzt · Punkt 3 fortlaufend · Punkt 4 fortlaufend"
+    )
+
+
+def test_resolution_timeline_has_session_and_deadlines_in_order(live_server: str) -> None:
+    html = requests.get(live_server + "/id/dresden/resolution/V1106-21/JHA-042-2022").text
+    assert text_of(html, "timeline") == (
+        "2022-10-13 Beschluss gefasst 2023-06-30 Frist: V1106/21, Punkt 5 – Jugendamt"
+    )
+
+
+def test_status_names_follow_the_page_language(live_server: str) -> None:
+    html = requests.get(live_server + POINT4, params={"lang": "en"}).text
+    assert text_of(html, "status-history") == "ongoing – Beschlusskontrolle V2620/23"
+
+
+def test_point_page_shows_delegation_and_status_history(live_server: str) -> None:
+    html = requests.get(live_server + POINT4).text
+    assert {RESOLUTION, OB, REPORT} <= links(html)
+    assert text_of(html, "status-history") == "fortlaufend – Beschlusskontrolle V2620/23"
+
+
+def test_office_page_shows_holders_over_time_and_points_by_status(live_server: str) -> None:
+    html = requests.get(live_server + OB).text
+    section = text_of(html, "office")
+    assert "Helma Orosz seit 2008 bis 2015 Dirk Hilbert seit 2015" in section
+    assert "offen (1) V1106/21, Punkt 4" in section
+    assert "fortlaufend (1) V2620/23, Punkt 4" in section
+
+
+def test_status_report_page_leads_back_to_the_resolution_and_planning_report(
+    live_server: str,
+) -> None:
+    html = requests.get(live_server + REPORT).text
+    assert {RESOLUTION, PLANNING_REPORT, POINT4} <= links(html)
+
+
+def test_incoming_links_are_grouped_by_property(live_server: str) -> None:
+    html = requests.get(live_server + OB).text
+    incoming = text_of(html, "incoming")
+    assert incoming == (
+        "beauftragt von Auftrag aus V1106/21, Punkt 4 Auftrag aus V2620/23, Punkt 4 "
+        "Amt von dirk-hilbert-oberbuergermeister helma-orosz-oberbuergermeister"
+    )
+
+
+def test_english_labels_with_lang_en(live_server: str) -> None:
+    html = requests.get(live_server + OB, params={"lang": "en"}).text
+    assert text_of(html, "label") == "Lord Mayor"
+    assert "Office holders" in text_of(html, "office")
+    assert f'href="{POINT4}?lang=en"' in html  # browsing stays in English
+
+
+@pytest.fixture()
+def small_pages(store: EmbeddedStore):  # noqa: ANN201
+    """The app with two links per property before paging, over the sample store."""
+    return create_app({"TESTING": True, "PAGE_SIZE": 2}, store=store).test_client()
+
+
+def test_high_degree_property_is_paged_not_dumped(small_pages) -> None:  # noqa: ANN001
+    body = "https://w3id.org/ratsgraph/ontology#body"
+    html = small_pages.get("/id/dresden").get_data(as_text=True)
+    more = re.search(
+        r'<a href="\?p=https%3A//w3id.org/ratsgraph/ontology%23body&amp;dir=in">alle (\d+) anzeigen</a>',
+        html,
+    )
+    assert more, "the city's many incoming rb:body links should be cut with a link to the rest"
+    total = int(more.group(1))
+    assert total > 2
+    seen: list[str] = []
+    page = 1
+    while True:
+        resp = small_pages.get("/id/dresden", query_string={"p": body, "dir": "in", "page": page})
+        assert resp.status_code == 200
+        values = re.search(
+            r'<ol start="\d+" class="values">(.*?)</ol>', resp.get_data(as_text=True), re.S
+        )
+        items = re.findall(r'<li><a href="([^"]+)">', values.group(1))
+        seen += items
+        if 'rel="next"' not in resp.get_data(as_text=True):
+            break
+        page += 1
+    assert (len(seen), len(set(seen)), page) == (total, total, -(-total // 2))
+
+
+def test_paging_errors_name_the_parameter(small_pages) -> None:  # noqa: ANN001
+    resp = small_pages.get(
+        "/id/dresden",
+        query_string={"p": "https://w3id.org/ratsgraph/ontology#body", "dir": "sideways"},
+    )
+    assert resp.status_code == 400
+    assert (
+        "parameter &#39;dir&#39; must be &#39;out&#39; or &#39;in&#39;, got &#39;sideways&#39;"
+        in resp.get_data(as_text=True)
+    )
+
+
+def test_forwarded_headers_make_absolute_urls_when_trusted(store: EmbeddedStore) -> None:
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "daten.example.org",
+        "X-Forwarded-Prefix": "/ratsgraph",
+        "Accept": "text/turtle",
+    }
+    sd = "http://www.w3.org/ns/sparql-service-description#endpoint"
+    for hops, endpoint in (
+        (1, "https://daten.example.org/ratsgraph/sparql"),
+        (0, "http://localhost/sparql"),
+    ):
+        client = create_app({"TESTING": True, "PROXY_HOPS": hops}, store=store).test_client()
+        g = Graph().parse(data=client.get("/sparql", headers=headers).data, format="turtle")
+        assert [str(o) for o in g.objects(None, URIRef(sd))] == [endpoint]
+    client = create_app({"TESTING": True, "PROXY_HOPS": 1}, store=store).test_client()
+    html = client.get(POINT4, headers={**headers, "Accept": "text/html"}).get_data(as_text=True)
+    assert f'href="/ratsgraph{OB}"' in html
+
+
+def test_a_local_server_answers_for_a_configured_base_iri(tmp_path) -> None:  # noqa: ANN001
+    """A copy under another base: its /id/… paths serve that base's IRIs, not w3id.org's."""
+    from service.loading import load_paths  # noqa: PLC0415
+
+    base = "https://daten.dresden.example"
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [], base=base)
+    client = create_app({"TESTING": True, "BASE_IRI": base}, store=store).test_client()
+    resp = client.get(OB, headers={"Accept": "application/n-triples"})
+    g = Graph().parse(data=resp.data, format="nt")
+    assert set(g.subjects()) == {URIRef(base + OB)}
+    html = client.get(OB).get_data(as_text=True)
+    assert text_of(html, "label") == "Oberbürgermeister"
+    store.close()
+
+
+def test_reused_vocabulary_properties_have_labels_in_both_languages(live_server: str) -> None:
+    de = requests.get(live_server + POINT4).text
+    en = requests.get(live_server + POINT4, params={"lang": "en"}).text
+    is_part_of = "http://data.europa.eu/eli/ontology#is_part_of"
+    assert f'title="{is_part_of}">ist Teil von</a>' in de
+    assert f'title="{is_part_of}">is part of</a>' in en
+
+
+def test_a_path_that_is_no_iri_is_404(live_server: str) -> None:
+    resp = requests.get(live_server + "/id/dresden/a%3Eb", headers={"Accept": "application/json"})
+    assert resp.json() == {
+        "ok": False,
+        "error": "no resource https://w3id.org/ratsgraph/id/dresden/a>b in this dataset: not a valid IRI",
+        "status": 404,
+    }
+
+
+def test_many_links_are_fetched_per_property_with_the_same_page(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above BULK_LINKS a page queries each property capped, instead of all links at once
+    (LodView#32); what the page shows must not change."""
+    import service.browse  # noqa: PLC0415
+
+    client = create_app({"TESTING": True, "PAGE_SIZE": 3}, store=store).test_client()
+    pages = [client.get(p).get_data(as_text=True) for p in ("/id/dresden", OB, RESOLUTION)]
+    monkeypatch.setattr(service.browse, "BULK_LINKS", 1)
+    assert [client.get(p).get_data(as_text=True) for p in ("/id/dresden", OB, RESOLUTION)] == pages
+
+
+def test_planning_report_page_lists_the_other_reports_of_its_part(
+    sample_store_dir,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another report of Teil IV, loaded as RDF beside the council data, shows up on the page."""
+    import shutil  # noqa: PLC0415
+
+    from service.loading import load_paths  # noqa: PLC0415
+
+    copy = tmp_path / "store"
+    shutil.copytree(sample_store_dir, copy)
+    other = tmp_path / "other-report.ttl"
+    other.write_text(
+        f"""@prefix rb: <https://w3id.org/ratsgraph/ontology#> .
+        <{ID}planning-report/V9999-25> a rb:PlanningReport ;
+            <http://www.w3.org/2000/01/rdf-schema#label> "Planungsbericht Kindertagespflege"@de ;
+            rb:frameworkPart <{ID}framework/planungsrahmen-kinder-und-jugendhilfe/teil-iv> .
+        """,
+        encoding="utf-8",
+    )
+    s = EmbeddedStore(copy)
+    assert [r.ok for r in load_paths(s, [other])] == [True]
+    html = (
+        create_app({"TESTING": True}, store=s)
+        .test_client()
+        .get(PLANNING_REPORT)
+        .get_data(as_text=True)
+    )
+    assert text_of(html, "planning-report").endswith(
+        "Weitere Planungsberichte dieses Teils Planungsbericht Kindertagespflege"
+    )
+    assert "/id/dresden/planning-report/V9999-25" in links(html)
+    s.close()
+
+
+@pytest.mark.parametrize("actor", ["Oberbürgermeister", "Jugendamt"])
+def test_office_page_counts_agree_with_the_actor_summary_view(live_server: str, actor: str) -> None:
+    summary = requests.get(
+        live_server + "/views/actor-summary", params={"actor": actor, "format": "json"}
+    ).json()["rows"]
+    (row,) = summary
+    expected = {s: row[s] for s in ("offen", "in_umsetzung", "fortlaufend", "umgesetzt") if row[s]}
+    html = requests.get(live_server + "/id/" + row["actor"].split("/id/", 1)[1]).text
+    shown = dict(re.findall(r"<dt>(\w+) \((\d+)\)</dt>", html))
+    assert {k: int(v) for k, v in shown.items()} == expected
+
+
+class CountingStore:
+    """The real store, counting the queries the app sends it."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store, self.queries = store, 0
+
+    def __getattr__(self, name: str) -> object:
+        attr = getattr(self.store, name)
+        if name not in ("select", "ask", "construct", "query_serialized"):
+            return attr
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.queries += 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+
+@pytest.mark.parametrize("path", ["/id/dresden", OB, RESOLUTION, POINT4, PLANNING_REPORT])
+def test_a_page_costs_the_same_few_queries_however_many_links_it_shows(
+    store: EmbeddedStore, path: str
+) -> None:
+    """Labels come in one batch, links in one query per direction: not one query per link."""
+    counts = []
+    for page_size in (2, 50):
+        counting = CountingStore(store)
+        client = create_app({"TESTING": True, "PAGE_SIZE": page_size}, store=counting).test_client()  # type: ignore[arg-type]
+        assert client.get(path).status_code == 200
+        counts.append(counting.queries)
+    assert counts[0] == counts[1] <= 6
