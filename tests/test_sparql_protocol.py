@@ -22,9 +22,9 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from tests.conftest import ROOT, SHARED, serving
+from tests.conftest import ROOT, serving
 
-SUITE = SHARED / "w3c" / "sparql11-protocol"
+SUITE = ROOT / "tests" / "data" / "w3c" / "sparql11-protocol"  # a copy of shared/w3c
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
