@@ -22,6 +22,8 @@ from .conftest import CORPUS
 from .oparl_server import DRESDEN, OParlServer, corpus_objects, pdf_with_text
 
 RATSINFO = CORPUS / "ratsinfo"
+# the test OParl server is built from the corpus dump
+pytestmark = pytest.mark.skipif(not RATSINFO.is_dir(), reason=f"corpus not found at {RATSINFO}")
 RB = "https://w3id.org/ratsgraph/ontology#"
 PREFIXES = f"PREFIX rb: <{RB}>\nPREFIX dct: <http://purl.org/dc/terms/>\n"
 QUICK = {"timeout": 0.5, "retries": 2, "backoff": 0.0}
