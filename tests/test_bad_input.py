@@ -14,29 +14,16 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from pypdf import PdfWriter
 
 from loader import SAMPLES_DIR
 from service.cli import cli
 from service.store import EmbeddedStore
 
 from .conftest import ROOT, start_server, stop_server
-from .test_read import _text_pdf
+from .pdfs import blank_pdf, pdf_with_text
 
 BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-
-
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    path = Path(__file__).parent / "__blank.pdf"
-    try:
-        with path.open("wb") as fh:
-            writer.write(fh)
-        return path.read_bytes()
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def make_bad_files(folder: Path) -> dict[str, str]:
@@ -48,7 +35,7 @@ def make_bad_files(folder: Path) -> dict[str, str]:
         fh.write(b"Beschlussausfertigung\n")
         fh.truncate(100 * 1024 * 1024)
     (folder / "scan.pdf").write_bytes(blank_pdf())
-    (folder / "cut.pdf").write_bytes(_text_pdf("Der Stadtrat beschliesst die Vorlage.")[:120])
+    (folder / "cut.pdf").write_bytes(pdf_with_text(["Der Stadtrat beschliesst die Vorlage."])[:120])
     (folder / "fake.pdf").write_bytes(b"Sehr geehrte Damen und Herren, dies ist kein PDF.\n")
     (folder / "letter.txt").write_text(
         "Sehr geehrte Damen und Herren,\n\nvielen Dank für Ihren Brief vom 3. Mai. Wir melden uns "

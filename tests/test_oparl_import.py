@@ -19,7 +19,8 @@ from service.store import EmbeddedStore
 from service.views import rows_as_json, run_view
 
 from .conftest import CORPUS
-from .oparl_server import DRESDEN, OParlServer, corpus_objects, pdf_with_text
+from .oparl_server import DRESDEN, OParlServer, corpus_objects
+from .pdfs import pdf_with_text
 
 RATSINFO = CORPUS / "ratsinfo"
 # the test OParl server is built from the corpus dump
