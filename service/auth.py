@@ -58,12 +58,25 @@ def require_write() -> None:
         raise UserError("the bearer token is not valid for writing to this server", 403)
 
 
+def require_writable_store() -> None:
+    """Several workers read an on-disk store read-only (only one process may write it): say so."""
+    if getattr(current_app.extensions["ratsgraph"], "read_only", False):
+        raise UserError(
+            "this server reads its store read-only (several worker processes share it, and only one "
+            "process may write an on-disk store): load documents with `ratsgraph load --store DIR` "
+            "beside it, the workers see them within a second; or serve with one worker to write "
+            "over HTTP",
+            409,
+        )
+
+
 def write_route(view: F) -> F:
     """Decorate a view that changes the store: the token is checked before anything else runs."""
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         require_write()
+        require_writable_store()
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]

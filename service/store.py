@@ -149,6 +149,9 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
+        self.read_only = (
+            read_only  # a frozen snapshot: the service must refuse writes, not fail them
+        )
         if self.path is None:
             self._store = ox.Store()
         elif read_only:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -37,11 +38,20 @@ def test_two_workers_serve_snapshots_that_follow_a_concurrent_load(tmp_path: Pat
         [sys.executable, "-c", "from service.cli import main; main()", "serve",
          "--store", str(store), "--port", str(port), "--workers", "2"],
         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        env={**os.environ, "RATSGRAPH_WRITE_TOKEN": "s3cret"},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(url + "/", proc, log=tmp_path / "serve.log")
         assert {resolutions(url) for _ in range(6)} == {"1"}
+        upload = requests.post(
+            url + "/api/documents",
+            files={"file": (BK.name, BK.read_bytes())},
+            headers={"Authorization": "Bearer s3cret", "Accept": "application/json"},
+            timeout=10,
+        )
+        assert upload.status_code == 409
+        assert "ratsgraph load --store DIR" in upload.json()["error"]
         loaded = CliRunner().invoke(cli, ["load", str(BK), "--store", str(store)])
         assert loaded.exit_code == 0, loaded.output  # the workers only read: the writer gets in
         deadline = time.monotonic() + 10
