@@ -75,6 +75,11 @@ SETTINGS: tuple[Setting, ...] = (
         "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
         "Licence IRI of the data (default: Datenlizenz Deutschland Namensnennung 2.0)",
     ),
+    Setting(
+        "VIEW_CACHE_SIZE",
+        128,
+        "Answers of views kept per state of the store (0: off); never for a remote store",
+    ),
 )
 
 

@@ -222,6 +222,12 @@ def init_app(app: Any) -> None:
 
     @app.before_request
     def _limits() -> None:
+        max_body = int(config["MAX_UPLOAD_BYTES"])
+        if (request.content_length or 0) > max_body:  # refused before anything reads the body
+            raise UserError(
+                f"the request body is {request.content_length} bytes; at most {max_body} accepted",
+                413,
+            )
         max_query = int(config["MAX_QUERY_LENGTH"])
         if request.path.startswith("/sparql"):
             if len(request.query_string) > 3 * max_query:

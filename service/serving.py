@@ -54,6 +54,12 @@ class SnapshotStore:
                 self._stamp = stamp
         return self._store
 
+    @property
+    def generation(self) -> tuple[object, ...]:
+        """Changes exactly when a newer snapshot is opened, so cached answers follow the files."""
+        store = self.current()
+        return (id(store), self._stamp)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.current(), name)
 

@@ -149,9 +149,9 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
-        self.read_only = (
-            read_only  # a frozen snapshot: the service must refuse writes, not fail them
-        )
+        # a frozen snapshot: the service must refuse writes, not fail them
+        self.read_only = read_only
+        self.generation = 0  # counts this handle's writes: cached answers are keyed on it
         if self.path is None:
             self._store = ox.Store()
         elif read_only:
@@ -214,11 +214,13 @@ class EmbeddedStore:
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
         self._store.update(replace_graph_update(graph_iri, graph))
+        self.generation += 1
 
     def drop_graph(self, graph_iri: str) -> bool:
         if not self._store.contains_named_graph(ox.NamedNode(graph_iri)):
             return False
         self._store.update(drop_graph_update(graph_iri))
+        self.generation += 1
         return True
 
     def named_graphs(self) -> list[str]:

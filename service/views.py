@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from . import get_store, paging
+from .cache import ViewCache
 from .errors import UserError, wants_json
 from .queries import MAX_VALUE_LENGTH, QUERIES_DIR, NamedQuery, get_query, load_queries
 from .store import SelectResult, Term
@@ -51,10 +52,15 @@ def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, s
     return resolved
 
 
+def cached_select(query: str) -> SelectResult:
+    """A view's answer, from the cache while the store has not changed (see service/cache.py)."""
+    return current_app.extensions["ratsgraph-cache"].select(get_store(), query)
+
+
 def run_view(name: str, values: dict[str, str]) -> SelectResult:
     """Bind and run one named view against the app's store."""
     query = get_query(name, queries_dir())
-    return get_store().select(query.bind(resolve_iri_params(query, values)))
+    return cached_select(query.bind(resolve_iri_params(query, values)))
 
 
 def plain(term: Term | None) -> Any:
@@ -110,7 +116,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
     page = paging.requested_page()
     bound = query.bind(resolve_iri_params(query, values))
-    fetched = get_store().select(paging.page_query(bound, page))
+    fetched = cached_select(paging.page_query(bound, page))
     result, more = paging.cut(fetched, page)
     more = more or fetched.truncated  # the row cap (limits.py) cut it
     following = paging.next_url(page) if more else None
@@ -140,4 +146,5 @@ def view(name: str, fmt: str | None = None) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["ratsgraph-cache"] = ViewCache(int(app.config["VIEW_CACHE_SIZE"]))
     app.register_blueprint(bp)

@@ -1,0 +1,40 @@
+"""Views are answered from the cache while the store is unchanged, and fresh after every write."""
+
+from __future__ import annotations
+
+from loader import SAMPLES_DIR
+from service import create_app
+from service.loading import load_paths
+
+BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
+BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
+OPEN_FOR_OB = "/views/open-points?actor=Oberbürgermeister&format=json"
+
+
+def vorlagen(client) -> list[str]:  # noqa: ANN001
+    return [r["vorlage"] for r in client.get(OPEN_FOR_OB).get_json()["rows"]]
+
+
+def test_a_view_is_recomputed_after_a_document_is_loaded(fresh_store, backend: str) -> None:  # noqa: ANN001
+    load_paths(fresh_store, [BA])
+    app = create_app({"TESTING": True}, store=fresh_store)
+    client = app.test_client()
+    cache = app.extensions["ratsgraph-cache"]
+    assert vorlagen(client) == ["V1106/21"]
+    assert vorlagen(client) == ["V1106/21"]
+    # an embedded store counts its writes; a remote server may be written by others: never cached
+    assert cache.hits == (1 if backend == "embedded" else 0)
+    load_paths(fresh_store, [BK])
+    assert vorlagen(client) == ["V1106/21", "V2620/23"]
+    fresh_store.drop_graph(
+        "https://w3id.org/ratsgraph/id/dresden/document/JHA-042-2022_V1106-21_Beschlussausfertigung"
+    )
+    assert vorlagen(client) == ["V2620/23"]
+
+
+def test_the_cache_can_be_switched_off(fresh_store) -> None:  # noqa: ANN001
+    load_paths(fresh_store, [BA])
+    app = create_app({"TESTING": True, "VIEW_CACHE_SIZE": 0}, store=fresh_store)
+    client = app.test_client()
+    assert vorlagen(client) == vorlagen(client) == ["V1106/21"]
+    assert app.extensions["ratsgraph-cache"].hits == 0
