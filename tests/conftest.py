@@ -22,12 +22,17 @@ from typing import IO
 
 import pytest
 import requests
+from hypothesis import settings
 
 from loader import SAMPLES_DIR
 from service import create_app
 from service.loading import load_paths
 from service.remote import RemoteStore
 from service.store import EmbeddedStore, Store
+
+# The same examples on every run, so CI is reproducible; `--hypothesis-seed` explores others.
+settings.register_profile("ratsgraph", derandomize=True)
+settings.load_profile("ratsgraph")
 
 ROOT = Path(__file__).resolve().parent.parent
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
