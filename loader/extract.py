@@ -212,7 +212,7 @@ def _point(
 def extract_text(text: str, source: str, reference: Reference | None = None) -> Extraction:
     """Read one council document's text into an `Extraction` (kind "other" with a reason if unknown)."""
     reference = reference or load_reference()
-    layout = segment(text)
+    layout = segment(text, reference.place_names)
     ext = Extraction(source=source, text=text, kind=layout.kind, reason=layout.reason)
     if layout.kind == "other":
         ext.warnings.append(Warning(f"nothing extracted: {layout.reason}"))

@@ -74,6 +74,8 @@ class Reference:
 
     body: str
     city_iri: str
+    # the city's name as it heads the signature line ("Dresden, 17.10.2022"): last word of its labels
+    place_names: tuple[str, ...] = ()
     committees: dict[str, Committee] = field(default_factory=dict)  # by abbreviation
     actors: list[Actor] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
@@ -131,7 +133,10 @@ def parse_reference(turtle: str, body: str, base: str = iris.DEFAULT_BASE) -> Re
     graph = Graph()
     graph.parse(data=turtle, format="turtle")
     minter = iris.Minter(body, base)
-    ref = Reference(body=body, city_iri=str(minter.city()))
+    city = minter.city()
+    names = _de(graph, city, SKOS.prefLabel) + _de(graph, city, SKOS.altLabel)
+    places = tuple(dict.fromkeys(n.split()[-1] for n in names if n.split()))
+    ref = Reference(body=body, city_iri=str(city), place_names=places)
 
     for node in sorted(set(graph.subjects(RB.abbreviation, None))):
         pref = _de(graph, node, SKOS.prefLabel)

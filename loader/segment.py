@@ -32,7 +32,27 @@ RESOLUTION_OF = re.compile(r"^[^\w\n]{0,2}[Bß]eschluss[ \t]*zu[ \t]*[:;]?[ \t]*
 SUBJECT_HEAD = re.compile(r"^[ \t]*Ge\w{4,8}[ \t]*[:;][ \t]*(?P<rest>.*)$", re.M)
 SESSION_DATE_HEAD = re.compile(r"^[ \t]*Sitzung[ \t]+am[ \t]*[:;]?[ \t]*(?P<rest>.*)$", re.M)
 DATE_HEAD = re.compile(r"Datum\s*[:;]", re.M)
-PLACE_DATE = re.compile(r"^\s*Dresde(?:n?\s*,.{0,20}|\s*)$", re.M)
+
+
+def place_date(place_names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The "<place>, <date>" line that closes a resolution; OCR may lose the name's last letter.
+
+    >>> bool(place_date(("Dresden",)).search("Dresden, 17.10.2022"))
+    True
+    >>> bool(place_date(("Dresden",)).search("Dresde"))
+    True
+    >>> place_date(()) is None
+    True
+    """
+    names = [n for n in place_names if len(n) >= 3]
+    if not names:
+        return None
+    alternatives = "|".join(
+        rf"{re.escape(n[:-1])}(?:{re.escape(n[-1])}?\s*,.{{0,20}}|\s*)" for n in names
+    )
+    return re.compile(rf"^\s*(?:{alternatives})$", re.M)
+
+
 VOTE_HEAD = re.compile(r"^\s*Abstimmung\b.*$", re.M)
 VOTE_LINE = re.compile(
     r"^\s*(?:Abstimmung\b.*|(?:Zustimmung|Ablehnung|Kenntnisnahme)(?:\s+mit\s+Änderungen?)?\s*"
@@ -279,12 +299,12 @@ def split_resolution(text: str, start: int, end: int, skip, layout: Layout) -> l
     return split_unnumbered(text, start, end, skip)
 
 
-def segment(text: str) -> Layout:
-    """Find the kind and where each part of ``text`` is."""
+def segment(text: str, place_names: tuple[str, ...] = ()) -> Layout:
+    """Find the kind and where each part of ``text`` is; ``place_names`` from the reference data."""
     kind, reason = detect_kind(text)
     layout = Layout(kind, reason, skip=skip_ranges(text))
     if kind == "Beschlussausfertigung":
-        _ausfertigung(text, layout)
+        _ausfertigung(text, layout, place_date(place_names))
     elif kind == "Beschlusskontrolle":
         _kontrolle(text, layout)
     elif kind == "Beschlussempfehlung":
@@ -309,7 +329,7 @@ def _value_after(text: str, m: re.Match[str] | None, limit: int) -> tuple[int, i
     return _next_nonempty(text, m.end() + 1, limit)
 
 
-def _ausfertigung(text: str, layout: Layout) -> None:
+def _ausfertigung(text: str, layout: Layout, closing: re.Pattern[str] | None) -> None:
     head = RESOLUTION_HEAD.search(text)
     body_start = head.end() if head else 0
     header_end = head.start() if head else min(len(text), 1500)
@@ -327,7 +347,10 @@ def _ausfertigung(text: str, layout: Layout) -> None:
         )
     ends = [
         m.start()
-        for m in (PLACE_DATE.search(text, body_start), VOTE_HEAD.search(text, body_start))
+        for m in (
+            closing.search(text, body_start) if closing else None,
+            VOTE_HEAD.search(text, body_start),
+        )
         if m
     ]
     body_end = min(ends) if ends else len(text)
