@@ -30,11 +30,19 @@ _ROLE_KEYS = (
     "leiter",
     "vorsteher",
 )
-_NOT_NAMES = re.compile(
-    r"grüßen|freundl|kenntnis|dresden|seite|anlage|zustimmung|ablehnung|enthaltung|abstimmung|"
-    r"erläuterung|hausmitteilung|vertraulich|datum|befangen|fraktion\b|stadtrat\b",
-    re.I,
+_NOT_NAMES_PATTERN = (
+    r"grüßen|freundl|kenntnis|seite|anlage|zustimmung|ablehnung|enthaltung|abstimmung|"
+    r"erläuterung|hausmitteilung|vertraulich|datum|befangen|fraktion\b|stadtrat\b"
 )
+_NOT_NAMES = re.compile(_NOT_NAMES_PATTERN, re.I)
+
+
+def not_names(place_names: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that mark a line as no signer's name; the council's place ("Dresden, …") among them."""
+    places = "".join(f"|{re.escape(p)}" for p in place_names if p)
+    return re.compile(_NOT_NAMES_PATTERN + places, re.I)
+
+
 _NAME_TOKEN = re.compile(r"^(?:Dr\.|Prof\.|[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)$")
 
 
@@ -133,10 +141,10 @@ def match_person(text: str, reference: Reference) -> tuple[Person | None, float,
     return None, best[0], False
 
 
-def looks_like_name(text: str) -> bool:
+def looks_like_name(text: str, excluded: re.Pattern[str] = _NOT_NAMES) -> bool:
     """Two to four capitalised words, possibly with an academic title: "Dr. Kristin Klaudia Kaufmann"."""
     tokens = text.split()
-    if not 2 <= len(tokens) <= 5 or _NOT_NAMES.search(text):
+    if not 2 <= len(tokens) <= 5 or excluded.search(text):
         return False
     return (
         all(_NAME_TOKEN.match(t) for t in tokens) and sum(not t.endswith(".") for t in tokens) >= 2
@@ -242,6 +250,7 @@ def parse_signatures(
 ) -> tuple[list[Signatory], list[Warning]]:
     """Signatories in ``text[start:end]`` in text order, with roles paired by office held or position."""
     vocab = RoleVocabulary(reference.role_labels)
+    excluded = not_names(reference.place_names)
     warnings: list[Warning] = []
     names: list[_Name] = []
     roles: list[_Role] = []
@@ -250,7 +259,7 @@ def parse_signatures(
         line = _Line(pos, pos + len(raw), raw.strip())
         pos += len(raw) + 1
         body = line.text
-        if len(compact(body)) < 2 or _NOT_NAMES.search(body) and not vocab.is_role_start(body):
+        if len(compact(body)) < 2 or excluded.search(body) and not vocab.is_role_start(body):
             continue
         if re.search(r"\d", body) and not re.search(r"[a-zäöü]{4}", body):
             continue
@@ -267,14 +276,18 @@ def parse_signatures(
                 continue  # "Hartmut" / "rjohann": one name over two lines
             names.append(_Name(line, person, clean_written_name(body), first_only))
             continue
-        if opened and re.fullmatch(r"[A-Za-zÄÖÜäöüß,\- ]+", body) and not looks_like_name(body):
+        if (
+            opened
+            and re.fullmatch(r"[A-Za-zÄÖÜäöüß,\- ]+", body)
+            and not looks_like_name(body, excluded)
+        ):
             role = opened[0]
             role.text = f"{role.text} {body}"
             role.open = bool(re.search(r"(,|für|und)$", body))
             role.end = line.end
             continue
         cleaned = clean_written_name(body)
-        if looks_like_name(cleaned) or (
+        if looks_like_name(cleaned, excluded) or (
             re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+(?: [A-ZÄÖÜ][a-zäöüß\-]+){1,3}", cleaned or "")
             and len(body) - len(cleaned) <= 2
         ):
