@@ -126,10 +126,19 @@ def _instant(graph: Graph, interval, prop: URIRef, end: bool) -> date | None:
     return None
 
 
-def parse_reference(turtle: str, body: str, base: str = iris.DEFAULT_BASE) -> Reference:
-    """Build a `Reference` from Turtle text whose IRIs are minted under ``DEFAULT_BASE``."""
+def reference_turtle(body: str = "dresden", base: str = iris.DEFAULT_BASE) -> str:
+    """``ontology/reference/<body>.ttl``, its IRIs (written under ``DEFAULT_BASE``) moved to ``base``."""
+    path = REFERENCE_DIR / f"{body}.ttl"
+    if not path.is_file():
+        raise FileNotFoundError(f"no reference data for body {body!r}: expected {path}")
+    turtle = path.read_text(encoding="utf-8")
     if base.rstrip("/") != iris.DEFAULT_BASE:
         turtle = turtle.replace(iris.DEFAULT_BASE + "/id/", base.rstrip("/") + "/id/")
+    return turtle
+
+
+def parse_reference(turtle: str, body: str, base: str = iris.DEFAULT_BASE) -> Reference:
+    """Build a `Reference` from Turtle text whose IRIs are minted under ``base``."""
     graph = Graph()
     graph.parse(data=turtle, format="turtle")
     minter = iris.Minter(body, base)
@@ -193,7 +202,4 @@ def parse_reference(turtle: str, body: str, base: str = iris.DEFAULT_BASE) -> Re
 @lru_cache(maxsize=8)
 def load_reference(body: str = "dresden", base: str = iris.DEFAULT_BASE) -> Reference:
     """Read ``ontology/reference/<body>.ttl``; IRIs are rewritten to ``base`` when it differs."""
-    path = REFERENCE_DIR / f"{body}.ttl"
-    if not path.is_file():
-        raise FileNotFoundError(f"no reference data for body {body!r}: expected {path}")
-    return parse_reference(path.read_text(encoding="utf-8"), body, base)
+    return parse_reference(reference_turtle(body, base), body, base)

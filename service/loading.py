@@ -16,7 +16,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from loader import LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
-from loader.reference import REFERENCE_DIR, load_reference
+from loader.reference import load_reference, reference_turtle
 
 from .store import Store
 
@@ -55,10 +55,7 @@ def reference_graph_iri(body: str, base: str = DEFAULT_BASE) -> str:
 
 def reference_graph(body: str, base: str = DEFAULT_BASE) -> Graph:
     """The body's reference data (committees, offices, holders, units) with IRIs under ``base``."""
-    turtle = (REFERENCE_DIR / f"{body}.ttl").read_text(encoding="utf-8")
-    if base.rstrip("/") != DEFAULT_BASE:
-        turtle = turtle.replace(DEFAULT_BASE + "/id/", base.rstrip("/") + "/id/")
-    return Graph().parse(data=turtle, format="turtle")
+    return Graph().parse(data=reference_turtle(body, base), format="turtle")
 
 
 def ensure_reference(store: Store, body: str, base: str = DEFAULT_BASE) -> None:
