@@ -20,11 +20,8 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     if config:
         app.config.update(config)
     if store is None:
-        store = (
-            open_store(app.config["STORE"], update_url=app.config["UPDATE_URL"])
-            if str(app.config["STORE"]).startswith(("http://", "https://"))
-            else open_store(app.config["STORE"])
-        )
+        # open_store tells a directory from a SPARQL URL; the update URL matters only for the latter
+        store = open_store(app.config["STORE"], update_url=app.config["UPDATE_URL"])
     app.extensions["ratsgraph"] = store
 
     from . import (  # noqa: PLC0415
