@@ -8,14 +8,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from .errors import LoadError
-from .graph import DocumentInfo, build_graph
+from .graph import DocumentInfo, Triple, build_triples, new_graph
 from .iris import DEFAULT_BASE, Minter
 from .model import Extraction
+from .ntriples import to_ntriples
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
@@ -25,8 +27,20 @@ class LoadedDocument:
     """A document ready to store: its named graph IRI, its triples and what was extracted."""
 
     graph_iri: URIRef
-    graph: Graph
+    triples: set[Triple]
     extraction: Extraction
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph, built on first use (loading needs only `ntriples`)."""
+        g = new_graph()
+        for t in self.triples:
+            g.add(t)
+        return g
+
+    @cached_property
+    def ntriples(self) -> str:
+        return to_ntriples(self.triples)
 
 
 def load_document(
@@ -55,10 +69,10 @@ def load_document(
         loaded_at=datetime.now(UTC).replace(microsecond=0),
     )
     try:
-        graph_iri, graph = build_graph(extraction, info, Minter(body, base))
+        graph_iri, triples = build_triples(extraction, info, Minter(body, base))
     except ValueError as e:
         raise LoadError(str(path), str(e)) from e
-    return LoadedDocument(graph_iri, graph, extraction)
+    return LoadedDocument(graph_iri, triples, extraction)
 
 
 __all__ = ["LoadError", "LoadedDocument", "load_document", "SAMPLES_DIR", "Minter", "DEFAULT_BASE"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from loader.reference import Actor, Reference
 
@@ -47,10 +48,15 @@ def resolve_actor(text: str, reference: Reference) -> Actor | None:
     for actor in reference.actors:
         for label in actor.labels:
             lab = label.lower()
-            if re.search(rf"(?<![\wäöüß]){re.escape(lab)}(?![\wäöüß])", low):
+            if lab in low and _whole_words(lab).search(low):  # substring first: most are absent
                 if best is None or len(lab) > best[0]:
                     best = (len(lab), actor)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=4096)
+def _whole_words(label: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\wäöüß]){re.escape(label)}(?![\wäöüß])")
 
 
 def normalise_label(actor_text: str) -> str:

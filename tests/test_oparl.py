@@ -13,7 +13,7 @@ from loader.model import Extraction
 from loader.oparl import Context, OParlError, committee_sources, map_object
 from loader.oparl_legacy import Resolver, upgrade
 from loader.reference import load_reference
-from loader.vocab import BESLUIT, DCTERMS, RB, RDF, XSD
+from loader.vocab import BESLUIT, DCTERMS, ORG, RB, RDF, TIME, XSD
 from service.loading import reference_graph
 
 ID = "https://ris.example/oparl/"
@@ -222,6 +222,7 @@ def test_a_membership_names_person_committee_role_and_dates(ctx: Context) -> Non
     rows = g.query(
         """SELECT ?person ?org ?role ?start WHERE { ?m org:member ?person ; org:organization ?org ;
         rb:membershipRole ?role ; org:memberDuring/time:hasBeginning/time:inXSDDate ?start }""",
+        initNs={"org": ORG, "rb": RB, "time": TIME},
         initBindings={"m": m},
     )
     assert [tuple(r) for r in rows] == [
