@@ -1,8 +1,10 @@
 """Loading speed: triples per second through `ratsgraph load`, against pyoxigraph's `bulk_load`.
 
-Three figures per run, medians over ``--runs``, ratios within the same run:
-* ``ratsgraph load DOCS --store DIR`` as a process (text -> extraction -> graph -> one update per
-  document), with its peak memory;
+Figures per run, medians over ``--runs``, ratios within the same run:
+* ``ratsgraph load DOCS --store NEW`` as a process: a new store, so extraction in worker processes
+  streamed into Oxigraph's bulk loader, all or nothing (`service.bulk`), with its peak memory;
+* ``ratsgraph load DOCS --store DIR --no-bulk``: the same, one transaction per document (the path
+  every load into an existing store takes);
 * the store half of it: the same documents' graphs, built beforehand, written with
   ``Store.replace_graph`` (one atomic update per document), embedded and remote (``oxigraph serve``);
 * ``pyoxigraph.Store.bulk_load`` of exactly the quads `ratsgraph load` wrote (document graphs and
@@ -26,12 +28,12 @@ import pyoxigraph as ox
 from common import ROOT, docs_dir, machine, median, start_oxigraph, stop
 
 
-def ratsgraph_load(docs: Path, store: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one `ratsgraph load` process."""
+def ratsgraph_load(docs: Path, store: Path, *options: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB, the largest of the process and its workers) of `ratsgraph load`."""
     exe = Path(sys.executable).parent / "ratsgraph"
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(exe), "load", str(docs), "--store", str(store)],
+        [str(exe), "load", str(docs), "--store", str(store), *options],
         stdout=subprocess.DEVNULL,
         cwd=ROOT,
     )
@@ -65,6 +67,9 @@ def main() -> None:
         for run in range(args.runs):
             target = work / f"load-{run}"
             seconds, peak = ratsgraph_load(docs, target)
+            one_by_one = work / f"load-tx-{run}"
+            tx_seconds, tx_peak = ratsgraph_load(docs, one_by_one, "--no-bulk")
+            shutil.rmtree(one_by_one)
             loaded = ox.Store.read_only(str(target))
             triples = len(loaded)  # the document graphs and the default graph (their merge)
             same = work / "same.nq"  # exactly these quads, for bulk_load
@@ -107,25 +112,31 @@ def main() -> None:
             shutil.rmtree(work / f"bulk-{run}")
             rows.append(
                 (triples / seconds, triples / write_s, triples / remote_s,
-                 bulk_triples / bulk_s, peak, triples)
+                 bulk_triples / bulk_s, peak, triples, triples / tx_seconds, tx_peak)
             )  # fmt: skip
             print(f"run {run + 1}: " + ", ".join(f"{v:,.0f}" for v in rows[-1]), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    load, write, remote, bulk, peak, triples = (median([r[i] for r in rows]) for i in range(6))
+    load, write, remote, bulk, peak, triples, tx, tx_peak = (
+        median([r[i] for r in rows]) for i in range(8)
+    )
     ratio = median([r[0] / r[3] for r in rows])
+    tx_ratio = median([r[6] / r[3] for r in rows])
     write_ratio = median([r[1] / r[3] for r in rows])
     remote_ratio = median([r[2] / r[3] for r in rows])
     print(f"machine: {machine()}")
     print(f"dataset: {args.size} resolutions, {len(graphs)} documents, {triples:,.0f} triples; "
           f"runs: {args.runs}")  # fmt: skip
     print("| path | triples/s | ratio to bulk_load |\n|---|---:|---:|")
-    print(f"| `ratsgraph load` (extract + build + write) | {load:,.0f} | {ratio:.2f} |")
+    print(f"| `ratsgraph load`, new store (bulk) | {load:,.0f} | {ratio:.2f} |")
+    print(
+        f"| `ratsgraph load --no-bulk` (a transaction per document) | {tx:,.0f} | {tx_ratio:.2f} |"
+    )
     print(f"| replace_graph, embedded (write only) | {write:,.0f} | {write_ratio:.2f} |")
     print(f"| replace_graph, remote oxigraph serve | {remote:,.0f} | {remote_ratio:.2f} |")
     print(f"| pyoxigraph bulk_load | {bulk:,.0f} | 1.00 |")
-    print(f"peak memory of `ratsgraph load`: {peak:.0f} MiB")
+    print(f"peak memory of `ratsgraph load`: {peak:.0f} MiB (bulk), {tx_peak:.0f} MiB (--no-bulk)")
 
 
 if __name__ == "__main__":

@@ -158,6 +158,10 @@ class LimitedStore:
         with self._write_lock:
             self.inner.replace_graph(graph_iri, graph)
 
+    def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
+        with self._write_lock:
+            self.inner.replace_graph_data(graph_iri, ntriples)
+
     def drop_graph(self, graph_iri: str) -> bool:
         with self._write_lock:
             return self.inner.drop_graph(graph_iri)

@@ -6,7 +6,14 @@ folder load on.
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +25,7 @@ from loader import LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
 from loader.reference import load_reference, reference_turtle
 
-from .store import Store
+from .store import Store, both_copies_nquads
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/ratsgraph/ontology"
@@ -42,10 +49,11 @@ class FileResult:
     triples: int = 0
     kind: str | None = None
     warnings: int = 0
+    staged: bool = False  # read and queued for a bulk load that has not committed yet
 
     def line(self) -> str:
         if self.ok:
-            return f"loaded  {self.path}: {self.message}"
+            return f"{'read    ' if self.staged else 'loaded  '}{self.path}: {self.message}"
         return f"FAILED  {self.path}: {self.message}"
 
 
@@ -76,6 +84,49 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+def prepare_document(
+    path: Path, body: str = "dresden", base: str = DEFAULT_BASE
+) -> tuple[FileResult, str]:
+    """Extract one document and serialise its graph: the CPU-bound half of loading, with no store,
+    so folders are prepared in parallel processes (`prepared`) while one process writes."""
+    try:
+        if not path.exists():
+            raise LoadError(str(path), "no such file")
+        loaded = load_document(path, body=body, base=base, reference=load_reference(body, base))
+    except LoadError as e:
+        return FileResult(str(path), False, e.reason), ""
+    except (ValueError, SyntaxError) as e:
+        return FileResult(str(path), False, str(e)), ""
+    except OSError as e:
+        return FileResult(str(path), False, f"cannot read file: {e}"), ""
+    ex = loaded.extraction
+    delegations = sum(len(p.delegations) for p in ex.points)
+    triples = len(loaded.triples)
+    message = (
+        f"{ex.kind} {ex.vorlage or '?'}"
+        + (f" ({ex.session})" if ex.session else "")
+        + f": {len(ex.points)} points, {delegations} delegations, {triples} triples"
+        + (f", {len(ex.warnings)} warnings" if ex.warnings else "")
+    )
+    result = FileResult(
+        str(path), True, message, str(loaded.graph_iri), triples, ex.kind, len(ex.warnings)
+    )
+    return result, loaded.ntriples
+
+
+def write_prepared(store: Store, result: FileResult, ntriples: str) -> FileResult:
+    """Store a prepared document's graph in one transaction; a store error fails only this file."""
+    if not result.ok or result.graph is None:
+        return result
+    try:
+        store.replace_graph_data(result.graph, ntriples)
+    except (ValueError, SyntaxError) as e:
+        return FileResult(result.path, False, str(e))
+    except OSError as e:
+        return FileResult(result.path, False, f"store error: {e}")
+    return result
+
+
 def load_file(
     store: Store,
     path: Path,
@@ -85,36 +136,90 @@ def load_file(
 ) -> FileResult:
     """Load one file in one transaction; errors become a failed FileResult, never half a document."""
     suffix = path.suffix.lower()
-    try:
-        if not path.exists():
-            raise LoadError(str(path), "no such file")
-        if suffix in RDF_SUFFIXES:
+    if suffix in RDF_SUFFIXES:
+        try:
+            if not path.exists():
+                raise LoadError(str(path), "no such file")
             return _load_rdf(store, path, RDF_SUFFIXES[suffix], body, base, graph)
-        loaded = load_document(path, body=body, base=base, reference=load_reference(body, base))
-        store.replace_graph(str(loaded.graph_iri), loaded.graph)
-        ex = loaded.extraction
-        delegations = sum(len(p.delegations) for p in ex.points)
-        message = (
-            f"{ex.kind} {ex.vorlage or '?'}"
-            + (f" ({ex.session})" if ex.session else "")
-            + f": {len(ex.points)} points, {delegations} delegations, {len(loaded.graph)} triples"
-            + (f", {len(ex.warnings)} warnings" if ex.warnings else "")
-        )
-        return FileResult(
-            str(path),
-            True,
-            message,
-            str(loaded.graph_iri),
-            len(loaded.graph),
-            ex.kind,
-            len(ex.warnings),
-        )
-    except LoadError as e:
-        return FileResult(str(path), False, e.reason)
-    except (ValueError, SyntaxError) as e:
-        return FileResult(str(path), False, str(e))
-    except OSError as e:
-        return FileResult(str(path), False, f"store error: {e}")
+        except LoadError as e:
+            return FileResult(str(path), False, e.reason)
+        except (ValueError, SyntaxError) as e:
+            return FileResult(str(path), False, str(e))
+        except OSError as e:
+            return FileResult(str(path), False, f"store error: {e}")
+    return write_prepared(store, *prepare_document(path, body, base))
+
+
+def _prepare_in_worker(args: tuple[str, str, str, bool]) -> tuple[FileResult, str | bytes]:
+    path, body, base, nquads = args
+    result, ntriples = prepare_document(Path(path), body, base)
+    if nquads and result.ok and result.graph is not None:
+        return result, both_copies_nquads(result.graph, ntriples)
+    return result, ntriples
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the process that started it dies (a killed
+    `ratsgraph load` would otherwise leave its workers waiting for work forever)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        pass
+    if os.getppid() == 1:  # the parent died before the call above
+        os._exit(1)
+
+
+def default_jobs() -> int:
+    """Worker processes for extraction: one per core the process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def prepared(
+    paths: Iterable[Path], body: str, base: str, jobs: int | None = None, nquads: bool = False
+) -> Iterator[tuple[FileResult, str | bytes]]:
+    """Documents prepared in ``jobs`` worker processes, yielded in the order given: each its
+    result and its N-Triples, or with ``nquads`` the N-Quads of both copies (`both_copies_nquads`).
+
+    At most a few documents per worker are in flight, so memory stays flat however many files
+    there are. Workers are spawned (fresh interpreters), never forked from a process that holds an
+    open store: RocksDB's threads do not survive a fork. If a worker dies (killed, out of memory),
+    the document it had is reported as failed and the rest are prepared here; if the loading
+    process dies, the kernel ends its workers too."""
+    files = list(paths)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1 or len(files) < 4:
+        for f in files:
+            yield _prepare_in_worker((str(f), body, base, nquads))
+        return
+    context = mp.get_context("spawn")
+    queue = iter(files)
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_die_with_parent
+    ) as pool:
+        pending: deque[tuple[Path, Future[tuple[FileResult, str | bytes]]]] = deque()
+        for f in queue:
+            pending.append((f, pool.submit(_prepare_in_worker, (str(f), body, base, nquads))))
+            if len(pending) >= jobs * 4:
+                break
+        while pending:
+            f, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool as e:
+                yield FileResult(str(f), False, f"extraction worker died: {e}"), ""
+                for f, _ in pending:
+                    yield _prepare_in_worker((str(f), body, base, nquads))
+                pending.clear()
+                break
+            except Exception as e:  # noqa: BLE001 - a failure in a worker fails its file only
+                yield FileResult(str(f), False, f"extraction failed: {type(e).__name__}: {e}"), ""
+            nxt = next(queue, None)
+            if nxt is not None:
+                item = (str(nxt), body, base, nquads)
+                pending.append((nxt, pool.submit(_prepare_in_worker, item)))
+    for f in queue:  # left after a worker died
+        yield _prepare_in_worker((str(f), body, base, nquads))
 
 
 def _load_rdf(
@@ -155,12 +260,24 @@ def load_paths(
     base: str = DEFAULT_BASE,
     graph: str | None = None,
     progress: object = None,
+    jobs: int | None = None,
 ) -> list[FileResult]:
-    """Load every file; the reference data first, so labels and actors resolve in queries."""
+    """Load every file; the reference data first, so labels and actors resolve in queries.
+
+    Documents are extracted in ``jobs`` processes (default: one per core) and written here, one
+    transaction each, in the order given; RDF files are loaded where they fall in that order."""
     ensure_reference(store, body, base)
+    files = list(iter_files(paths))
+    documents = iter(prepared(
+        [f for f in files if f.suffix.lower() not in RDF_SUFFIXES], body, base, jobs
+    ))  # fmt: skip
     results = []
-    for f in iter_files(paths):
-        result = load_file(store, f, body, base, graph)
+    for f in files:
+        if f.suffix.lower() in RDF_SUFFIXES:
+            result = load_file(store, f, body, base, graph)
+        else:
+            result, ntriples = next(documents)
+            result = write_prepared(store, result, str(ntriples))
         results.append(result)
         if callable(progress):
             progress(result)

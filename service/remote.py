@@ -40,6 +40,7 @@ from .store import (
     SelectResult,
     _term,
     drop_graph_update,
+    graph_to_ntriples,
     replace_graph_update,
 )
 
@@ -278,12 +279,16 @@ class RemoteStore:
         self._send(update, "*/*", update=True)
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
+        self.replace_graph_data(graph_iri, graph_to_ntriples(graph))
+
+    def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
         if self.default_graph == "server":
             iri = ox.NamedNode(graph_iri)
-            body = graph.serialize(format="nt")
-            self.update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
+            self.update(
+                f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}"
+            )
         else:
-            self.update(replace_graph_update(graph_iri, graph))
+            self.update(replace_graph_update(graph_iri, ntriples))
 
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)

@@ -1,8 +1,9 @@
 """A load killed with SIGKILL mid-way leaves a store that opens, every committed document whole.
 
-Each document is one SPARQL Update (drop its graph, insert the new one), which RocksDB commits as one
+Each document is one transaction (drop its graph, insert the new one), which RocksDB commits as one
 write batch; a process killed between or inside those leaves the previous state or the next, never a
 half document. Three rounds: kill, check, start the load again (now also replacing graphs), kill…
+A bulk load into a new store is one unit: killed, it leaves no store at all.
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ def full_counts(tmp: Path) -> dict[str, int]:
     return {"BA": counts[BA.stem], "BK": counts[BK.stem]}
 
 
-def kill_after(folder: Path, store_dir: Path, loaded_lines: int, rng: random.Random) -> list[str]:
+def kill_after(
+    folder: Path, store_dir: Path, loaded_lines: int, rng: random.Random, mode: str = "--no-bulk"
+) -> list[str]:
     """Start `ratsgraph load`, SIGKILL it once it reported ``loaded_lines`` files; the names it did."""
     proc = subprocess.Popen(
         [sys.executable, "-c", "from service.cli import main; main()", "load", str(folder)]
-        + ["--store", str(store_dir)],
+        + ["--store", str(store_dir), mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
@@ -59,8 +62,8 @@ def kill_after(folder: Path, store_dir: Path, loaded_lines: int, rng: random.Ran
     assert proc.stdout is not None
     for raw in proc.stdout:
         line = raw.decode("utf-8", "replace")
-        if line.startswith("loaded  ") and "/doc-" in line:
-            done.append(Path(line.split(": ", 1)[0].removeprefix("loaded  ")).stem)
+        if line.startswith(("loaded  ", "read    ")) and "/doc-" in line:
+            done.append(Path(line.split(": ", 1)[0][8:]).stem)
         if len(done) >= loaded_lines:
             break
     time.sleep(rng.uniform(0, 0.05))  # somewhere inside the next document, perhaps its transaction
@@ -91,7 +94,7 @@ def test_a_load_killed_mid_way_leaves_every_committed_document_whole(tmp_path: P
         assert half == {}, f"round {round_}: half documents"
     result = subprocess.run(
         [sys.executable, "-c", "from service.cli import main; main()", "load", str(folder)]
-        + ["--store", str(store_dir)],
+        + ["--store", str(store_dir), "--no-bulk"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -101,3 +104,35 @@ def test_a_load_killed_mid_way_leaves_every_committed_document_whole(tmp_path: P
     store = EmbeddedStore(store_dir, read_only=True)
     counts = document_counts(store)
     assert counts == {p.stem: full[p.stem.rsplit("-", 1)[-1]] for p in folder.iterdir()}
+
+
+def test_a_bulk_load_killed_mid_way_leaves_no_store_and_the_next_one_completes(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(40):
+        shutil.copy(BA, folder / f"doc-{i:03d}-BA.txt")
+        shutil.copy(BK, folder / f"doc-{i:03d}-BK.txt")
+    store_dir = tmp_path / "store"
+    read = kill_after(folder, store_dir, 10, random.Random(7), mode="--bulk")
+    assert len(read) >= 10
+    assert not store_dir.exists(), "a killed bulk load must not leave a (half) store"
+    assert [p.name.split("-")[0] for p in tmp_path.glob(".loading-*")] == [".loading"]
+    result = subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", "load", str(folder)]
+        + ["--store", str(store_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bulk loading" in result.stdout
+    assert "80 of 80 files loaded, 0 failed." in result.stdout
+    assert list(tmp_path.glob(".loading-*")) == [], "the stale staging folder is cleared"
+    store = EmbeddedStore(store_dir, read_only=True)
+    full = full_counts(tmp_path)
+    assert document_counts(store) == {
+        p.stem: full[p.stem.rsplit("-", 1)[-1]] for p in folder.iterdir()
+    }

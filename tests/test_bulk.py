@@ -1,0 +1,125 @@
+"""Loading many documents fast: extraction in worker processes, and a new store bulk-loaded as one unit.
+
+Both must store exactly what the one-document-at-a-time path stores; only the load time differs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from loader import SAMPLES_DIR
+from service.bulk import bulk_load_new_store, is_new_store
+from service.cli import cli
+from service.loading import load_paths
+from service.store import EmbeddedStore
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+LOADED_AT = "https://w3id.org/ratsgraph/ontology#loadedAt"
+
+
+def quads(location: Path) -> Counter[str]:
+    """Every quad of a store but the load times, as text; blank nodes (the ontology's OWL lists,
+    labelled anew on every parse) all written as ``_:b``."""
+    store = ox.Store.read_only(str(location))
+    return Counter(
+        re.sub(r"_:[0-9a-f]+", "_:b", str(q)) for q in store if q.predicate.value != LOADED_AT
+    )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve generated resolutions with their status reports, the two real samples, a copy of
+    one sample under the same name in a second folder (it must replace the first), a file that
+    is no council document, and an RDF file."""
+    folder = tmp_path_factory.mktemp("generated")
+    generate(12, folder / "docs", seed=3)
+    (folder / "docs" / "truth.jsonl").unlink()
+    shutil.copytree(SAMPLES_DIR, folder / "samples")
+    (folder / "samples" / "README.md").unlink(missing_ok=True)
+    twin = folder / "twin"
+    twin.mkdir()
+    ba = next(SAMPLES_DIR.glob("*Beschlussausfertigung.txt"))
+    (twin / ba.name).write_text(
+        ba.read_text(encoding="utf-8").split("\n5. ")[0] + "\nDresden, 17.10.2022\n",
+        encoding="utf-8",
+    )
+    (folder / "shopping-list.txt").write_text("Milch, Brot, Eier\n", encoding="utf-8")
+    (folder / "extra.ttl").write_text(
+        "<https://example.org/a> <https://example.org/b> 'c' .\n", encoding="utf-8"
+    )
+    return folder
+
+
+def sources(folder: Path) -> list[Path]:
+    return [folder / "docs", folder / "samples", folder / "twin", folder / "shopping-list.txt",
+            folder / "extra.ttl"]  # fmt: skip
+
+
+def test_parallel_extraction_stores_what_one_process_stores(
+    generated: Path, tmp_path: Path
+) -> None:
+    one, two = EmbeddedStore(tmp_path / "one"), EmbeddedStore(tmp_path / "two")
+    serial = load_paths(one, sources(generated), jobs=1)
+    parallel = load_paths(two, sources(generated), jobs=2)
+    one.close()
+    two.close()
+    assert [(r.path, r.ok, r.message) for r in parallel] == [
+        (r.path, r.ok, r.message) for r in serial
+    ]
+    assert [r.path for r in serial if not r.ok] == [str(generated / "shopping-list.txt")]
+    assert quads(tmp_path / "one") == quads(tmp_path / "two")
+
+
+def test_a_bulk_loaded_new_store_holds_what_transactional_loading_stores(
+    generated: Path, tmp_path: Path
+) -> None:
+    store = EmbeddedStore(tmp_path / "transactional")
+    expected = load_paths(store, sources(generated), jobs=1)
+    store.close()
+    results = bulk_load_new_store(tmp_path / "bulk", sources(generated), jobs=2)
+    assert sorted((r.path, r.ok, r.message) for r in results) == sorted(
+        (r.path, r.ok, r.message) for r in expected
+    )
+    assert not any(r.staged for r in results)
+    assert quads(tmp_path / "bulk") == quads(tmp_path / "transactional")
+    assert list(tmp_path.glob(".loading-*")) == []
+
+
+def test_bulk_loading_refuses_a_store_that_holds_data(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [SAMPLES_DIR], jobs=1)
+    store.close()
+    assert not is_new_store(tmp_path / "store")
+    with pytest.raises(ValueError, match="is not a new store"):
+        bulk_load_new_store(tmp_path / "store", [SAMPLES_DIR])
+    result = CliRunner().invoke(
+        cli, ["load", str(SAMPLES_DIR), "--store", str(tmp_path / "store"), "--bulk"]
+    )
+    assert result.exit_code == 2
+    assert "already holds data; load into it without --bulk" in result.output
+
+
+def test_load_into_a_new_folder_bulk_loads_and_into_an_existing_one_does_not(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    first = runner.invoke(cli, ["load", str(SAMPLES_DIR), "--store", str(tmp_path / "s")])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith(f"new store {tmp_path / 's'}: bulk loading, all or nothing\n")
+    assert "2 of 2 files loaded, 0 failed." in first.output
+    again = runner.invoke(cli, ["load", str(SAMPLES_DIR), "--store", str(tmp_path / "s")])
+    assert again.exit_code == 0, again.output
+    assert "bulk" not in again.output
+    assert quads(tmp_path / "s")
