@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Run each query in a child process killed at its time limit; false: in the request thread, "
         "where a query past its limit cannot be stopped (only for comparison or without fork)",
     ),
+    Setting(
+        "PROVEN_FAST_S",
+        1.0,
+        "A read that finished within this many seconds in a child process runs in the request "
+        "thread the next time, until the data changes (saves the fork; 0: always a child)",
+    ),
     Setting("MAX_QUERY_LENGTH", 100_000, "Longest SPARQL query accepted, in characters"),
     Setting(
         "MAX_UPLOAD_BYTES", 50_000_000, "Largest request body (document upload) accepted, in bytes"

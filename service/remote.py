@@ -17,9 +17,11 @@ from __future__ import annotations
 import os
 import random
 import re
+import threading
 import time
 import urllib.error
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from http.client import HTTPException
 
 import pyoxigraph as ox
@@ -115,6 +117,7 @@ class RemoteStore:
         self.password = password if password is not None else os.environ.get(PASSWORD_ENV)
         self.token = token if token is not None else os.environ.get(TOKEN_ENV)
         self._default_checked = not check_default_graph
+        self._calls = threading.local()  # this thread's deadline (see `deadline`)
         # "merge": ratsgraph keeps the default graph as the merge of the document graphs (Oxigraph,
         # Fuseki); "server": the server's default graph already is the union of all graphs
         # (Virtuoso, GraphDB), so ratsgraph writes the named graphs only.
@@ -128,6 +131,29 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url}, update={self.update_url})"
 
+    @contextmanager
+    def deadline(self, limit_s: float, started: float | None = None) -> Iterator[None]:
+        """Reads in this thread end by ``started + limit_s`` (monotonic clock): each request gets
+        what is left as its timeout and none is retried past it; then QueryStopped (503)."""
+        previous = getattr(self._calls, "deadline", None)
+        self._calls.deadline = (started or time.monotonic()) + limit_s, limit_s
+        try:
+            yield
+        finally:
+            self._calls.deadline = previous
+
+    def _left(self) -> float:
+        """Seconds left for this thread's read (the configured timeout where none is set)."""
+        current = getattr(self._calls, "deadline", None)
+        if current is None:
+            return self.timeout
+        left = current[0] - time.monotonic()
+        if left <= 0:
+            from .stoppable import QueryStopped  # noqa: PLC0415
+
+            raise QueryStopped(current[1])
+        return min(left, self.timeout)
+
     # -- HTTP -------------------------------------------------------------------------------
 
     def _wrapper(self, text: str, accept: str, update: bool = False) -> SPARQLWrapper:
@@ -135,6 +161,7 @@ class RemoteStore:
         sw.setMethod(POST)
         sw.setRequestMethod(POSTDIRECTLY if update else URLENCODED)
         sw.setTimeout(max(1, int(self.timeout)))
+        sw.timeout = self._left()  # SPARQLWrapper hands it to urlopen, which takes fractions
         sw.setQuery(text)
         sw.setReturnFormat(TURTLE if sw.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
         sw.addCustomHttpHeader("Accept", accept)
@@ -157,6 +184,7 @@ class RemoteStore:
             try:
                 return self._once(sw, url)
             except _Transient as e:
+                self._left()  # past this thread's deadline: QueryStopped, not another attempt
                 if attempt == attempts:
                     raise RemoteStoreError(
                         f"SPARQL endpoint {url} failed {attempts} times; last: {e.what}"

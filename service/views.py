@@ -36,7 +36,7 @@ def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, s
                 f"at most {MAX_VALUE_LENGTH} allowed"
             )
         lookup = get_query("actor", LOOKUP_DIR)
-        found = get_store().select(lookup.bind({"label": raw.strip()}))
+        found = cached_select(lookup.bind({"label": raw.strip()}))
         iris = sorted({r["actor"].value for r in found.rows if r.get("actor")})
         if not iris:
             raise UserError(

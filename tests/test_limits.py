@@ -200,3 +200,59 @@ def test_no_query_process_outlives_its_request(limited_app) -> None:  # noqa: AN
     client.get("/sparql", query_string={"query": HOURS_LONG, "timeout": "0.3"})
     client.get("/sparql", query_string={"query": "ASK {}"})
     assert set(children_of(os.getpid())) - before == set()
+
+
+def test_a_read_that_proved_fast_runs_in_the_request_thread_until_the_data_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loader import SAMPLES_DIR  # noqa: PLC0415
+    from service.loading import load_paths  # noqa: PLC0415
+
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [SAMPLES_DIR], jobs=1)
+    client = create_app({"TESTING": True}, store=store).test_client()
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+    answers = [client.get("/sparql", query_string=query).json for _ in range(3)]
+    assert len(forks) == 1  # the first run proved it fast; the next two ran in the thread
+    assert answers[0] == answers[1] == answers[2]
+    load_paths(store, [SAMPLES_DIR], jobs=1)  # a write: the data may have changed
+    client.get("/sparql", query_string=query)
+    assert len(forks) == 2
+    other = {"query": "SELECT (COUNT(*) AS ?m) WHERE { ?s ?p ?o }"}
+    client.get("/sparql", query_string=other)
+    assert len(forks) == 3  # proof is per query text
+
+
+def test_a_remote_query_past_the_limit_is_a_503_without_a_child_process(tmp_path: Path) -> None:
+    from loader import SAMPLES_DIR  # noqa: PLC0415
+    from service.loading import load_paths  # noqa: PLC0415
+
+    from .conftest import start_oxigraph, stop  # noqa: PLC0415
+
+    server = start_oxigraph(tmp_path / "oxigraph")  # its own: the query keeps it busy until stopped
+    try:
+        load_paths(server.store(), [SAMPLES_DIR], jobs=1)
+        app = create_app(
+            {"TESTING": True, "STORE": server.query_url, "UPDATE_URL": server.update_url}
+        )
+        before = set(children_of(os.getpid()))
+        started = time.monotonic()
+        r = app.test_client().get("/sparql", query_string={"query": HOURS_LONG, "timeout": "1"})
+        seconds = time.monotonic() - started
+        assert r.status_code == 503
+        assert "stopped after the time limit of 1 s" in r.text
+        assert 1.0 <= seconds < 5.0
+        assert set(children_of(os.getpid())) - before == set()
+    finally:
+        stop(server.proc)
+        server.log.close()
