@@ -322,6 +322,8 @@ def explain(extraction: Extraction) -> str:
         if value is None:
             continue
         out.append(f"  {name}: {value}\n      ← «{_quote(t, extraction.spans.get(name))}»")
+    if extraction.about_planning_report:
+        out.append("  about_planning_report: True (the subject names a Planungsbericht)")
     if extraction.framework_parts:
         out.append(f"  framework_parts: {', '.join(extraction.framework_parts)}")
     if extraction.is_final is not None:
@@ -329,6 +331,10 @@ def explain(extraction: Extraction) -> str:
     for p in extraction.points:
         label = f"point {p.number}" if p.number is not None else "point (unnumbered)"
         out.append(f"  {label}: «{_quote(t, p.span, 90)}»")
+        if p.adopts_report:
+            out.append("    adopts the planning report")
+        if p.places_in_framework:
+            out.append("    places the planning report in the Planungsrahmen")
         for d in p.delegations:
             extra = f", deadline {d.deadline.isoformat()} ({d.deadline_text})" if d.deadline else ""
             extra += f", recurring ({d.recurrence_text})" if d.recurring else ""

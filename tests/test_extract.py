@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loader import SAMPLES_DIR
-from loader.extract import extract_text
+from loader.extract import explain, extract_text
 from loader.model import Extraction
 
 AUSFERTIGUNG = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
@@ -58,3 +58,21 @@ def test_a_subject_that_names_no_planungsbericht_is_no_planning_report() -> None
     ext = extract_text(other, AUSFERTIGUNG.name)
     assert ext.subject is not None and ext.subject.startswith("Interkulturelle Öffnung")
     assert ext.about_planning_report is False
+
+
+def test_explain_shows_the_planning_report_and_what_each_point_does_with_it() -> None:
+    lines = explain(
+        extract_text(AUSFERTIGUNG.read_text(encoding="utf-8"), AUSFERTIGUNG.name)
+    ).splitlines()
+    start = lines.index("  about_planning_report: True (the subject names a Planungsbericht)")
+    end = next(i for i, line in enumerate(lines) if line.startswith("  point 3:"))
+    assert lines[start:end] == [
+        "  about_planning_report: True (the subject names a Planungsbericht)",
+        "  framework_parts: Teil II",
+        "  point 1: «Der Jugendhilfeausschuss beschließt den Planungsbericht „Interkulturelle Öffnung"
+        " aller Le…»",
+        "    adopts the planning report",
+        "  point 2: «Der Planungsbericht wird in den Planungsrahmen der Kinder- und Jugendhilfe in"
+        " Dresden (Te…»",
+        "    places the planning report in the Planungsrahmen",
+    ]
