@@ -20,6 +20,11 @@ from loader.signatures import parse_signatures
 from loader.status import classify, is_final, next_report_date
 from loader.text import clean, collapse, dehyphenate, digits_from_ocr, fix_ocr_words
 
+# A resolution on a Planungsbericht adopts it in one point and places it in the Planungsrahmen
+# (the framework part the document names) in another.
+_ADOPTS_REPORT = re.compile(r"beschlie(ß|ss)t\s+den\s+Planungsbericht", re.I)
+_PLACES_IN_FRAMEWORK = re.compile(r"Planungsrahmen", re.I)
+
 _PAPER = re.compile(
     r"^(?P<prefix>AF|V|A)(?:-(?P<place>[A-Za-z]{1,4}))?(?P<num>[0-9OoSlI|]{4,5})(?P<suffix>-\d\d)?/(?P<year>\d\d)$"
 )
@@ -173,6 +178,8 @@ def _point(
     mapped = clean(text, raw.start, raw.end, skip=layout.skip)
     body = mapped.text.rstrip("\"“”'/ ")
     point = Point(raw.number, body, mapped.span(0, len(body)))
+    point.adopts_report = _ADOPTS_REPORT.search(body) is not None
+    point.places_in_framework = _PLACES_IN_FRAMEWORK.search(body) is not None
     for c in find_clauses(body, reference):
         deadlines = [d for d in find_deadlines(body[c.start : c.end])]
         rec = find_recurrence(body[c.start : c.end])
@@ -239,6 +246,7 @@ def extract_text(text: str, source: str, reference: Reference | None = None) -> 
     if layout.subject:
         ext.subject = _subject(text, layout.subject)
         ext.spans["subject"] = Span(*layout.subject)
+        ext.about_planning_report = "Planungsbericht" in (ext.subject or "")
     lower = ext.session_date
     if lower is None and ext.session:
         year = int(ext.session[-4:])
@@ -314,6 +322,8 @@ def explain(extraction: Extraction) -> str:
         if value is None:
             continue
         out.append(f"  {name}: {value}\n      ← «{_quote(t, extraction.spans.get(name))}»")
+    if extraction.about_planning_report:
+        out.append("  about_planning_report: True (the subject names a Planungsbericht)")
     if extraction.framework_parts:
         out.append(f"  framework_parts: {', '.join(extraction.framework_parts)}")
     if extraction.is_final is not None:
@@ -321,6 +331,10 @@ def explain(extraction: Extraction) -> str:
     for p in extraction.points:
         label = f"point {p.number}" if p.number is not None else "point (unnumbered)"
         out.append(f"  {label}: «{_quote(t, p.span, 90)}»")
+        if p.adopts_report:
+            out.append("    adopts the planning report")
+        if p.places_in_framework:
+            out.append("    places the planning report in the Planungsrahmen")
         for d in p.delegations:
             extra = f", deadline {d.deadline.isoformat()} ({d.deadline_text})" if d.deadline else ""
             extra += f", recurring ({d.recurrence_text})" if d.recurring else ""

@@ -7,7 +7,6 @@ Beschlussausfertigung it reports on; only the status assertions are new.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,8 +36,6 @@ RESOLUTION_KINDS = {
 }
 LOADABLE_KINDS = {*RESOLUTION_KINDS, "Vorlage"}
 
-_ADOPTS_REPORT = re.compile(r"beschlie(ß|ss)t\s+den\s+Planungsbericht", re.I)
-_PLACES_IN_FRAMEWORK = re.compile(r"Planungsrahmen", re.I)
 _ROMAN = {"Teil I": "I", "Teil II": "II", "Teil III": "III", "Teil IV": "IV"}
 
 
@@ -211,9 +208,9 @@ def build_triples(
         g.add((p, RDFS.label, Literal(point_label, lang="de")))
         add_date(p, RB.deadline, point.deadline)
         evidence(p, point.span)
-        if report is not None and _ADOPTS_REPORT.search(point.text):
+        if report is not None and point.adopts_report:
             g.add((p, RB.adoptsReport, report))
-        if part is not None and _PLACES_IN_FRAMEWORK.search(point.text):
+        if part is not None and point.places_in_framework:
             g.add((p, RB.placesInFrameworkPart, part))
         for index, d in enumerate(point.delegations, start=1):
             node = minter.delegation(p, index)
@@ -268,13 +265,12 @@ def _planning_report(
         roman = _ROMAN.get(extraction.framework_parts[0])
         if roman:
             part = minter.framework_part(roman)
-    subject = extraction.subject or ""
-    if "Planungsbericht" not in subject or not extraction.vorlage:
+    if not (extraction.about_planning_report and extraction.subject and extraction.vorlage):
         return None, part
     report = minter.planning_report(extraction.vorlage)
     g.add((report, RDF.type, RB.PlanningReport))
-    g.add((report, DCTERMS.title, Literal(subject, lang="de")))
-    g.add((report, RDFS.label, Literal(subject, lang="de")))
+    g.add((report, DCTERMS.title, Literal(extraction.subject, lang="de")))
+    g.add((report, RDFS.label, Literal(extraction.subject, lang="de")))
     g.add((report, RB.body, minter.city()))
     if part is not None:
         g.add((report, RB.frameworkPart, part))

@@ -53,6 +53,8 @@ class Point:
     status: str | None = None  # one of STATUSES, Beschlusskontrolle only
     status_note: str | None = None  # the report's own prose on the point
     status_span: Span | None = None
+    adopts_report: bool = False  # "beschließt den Planungsbericht": adopts the document's report
+    places_in_framework: bool = False  # names the Planungsrahmen: places the report in its part
 
     @property
     def delegated_to(self) -> str | None:
@@ -93,6 +95,7 @@ class Extraction:
     document_date: date | None = None
     subject: str | None = None
     framework_parts: list[str] = field(default_factory=list)  # ["Teil II"]
+    about_planning_report: bool = False  # the subject names a Planungsbericht
     points: list[Point] = field(default_factory=list)
     signatories: list[Signatory] = field(default_factory=list)
     is_final: bool | None = None  # Beschlusskontrolle: abschließende Information vs Zwischenstand

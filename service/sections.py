@@ -155,38 +155,17 @@ def planning_report_section(iri: str) -> Section:
     return Section("planning_report", data, _iris(rows))
 
 
-def latest_status(rows: list[dict[str, Term | None]]) -> dict[str, str]:
-    """Each point's latest reported status, as the views decide it: the latest ``asOf``, then the
-    greater report IRI; a point no Beschlusskontrolle mentions is "offen"."""
-    best: dict[str, tuple[str, str, str]] = {}
-    for r in rows:
-        point, status = r.get("point"), r.get("status")
-        if point is None:
-            continue
-        if status is None:
-            best.setdefault(point.value, ("", "", "offen"))
-            continue
-        as_of, report = r.get("as_of"), r.get("report")
-        key = (as_of.value if as_of else "0001-01-01", report.value if report else "", status.value)
-        if point.value not in best or best[point.value][2] == "offen" or key > best[point.value]:
-            best[point.value] = key
-    return {p: v[2] for p, v in best.items()}
-
-
 def office_section(iri: str) -> Section:
     rows = _rows("office", {"office": iri})
     holders = _unique(
         [(r["person"], r.get("start"), r.get("end")) for r in rows if r.get("person")]
     )
     holders.sort(key=lambda h: h[1].value if h[1] else "")
-    latest = latest_status(rows)
+    # One row per point and deadline, with the point's latest status as the views decide it.
     by_status: dict[str, list] = {s: [] for s in STATUS_ORDER}
     for r in rows:
         if r.get("point") is not None:
-            item = (r["point"], r.get("deadline"))
-            bucket = by_status.setdefault(latest[r["point"].value], [])
-            if item not in bucket:
-                bucket.append(item)
+            by_status.setdefault(r["status"].value, []).append((r["point"], r.get("deadline")))
     data = {"holders": holders, "by_status": {k: v for k, v in by_status.items() if v}}
     return Section("office", data, _iris(rows))
 

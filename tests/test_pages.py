@@ -265,6 +265,71 @@ def test_office_page_counts_agree_with_the_actor_summary_view(live_server: str, 
     assert {k: int(v) for k, v in shown.items()} == expected
 
 
+LATEST_STATUS_CASES = """
+@prefix rb: <https://w3id.org/ratsgraph/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix x: <https://w3id.org/ratsgraph/id/dresden/test/> .
+
+x:amt a rb:Office ; skos:prefLabel "Testamt"@de .
+x:res a rb:Resolution .
+x:p1 rdfs:label "Punkt 1"@de . x:p2 rdfs:label "Punkt 2"@de . x:p3 rdfs:label "Punkt 3"@de .
+x:p4 rdfs:label "Punkt 4"@de . x:p5 rdfs:label "Punkt 5"@de . x:p6 rdfs:label "Punkt 6"@de .
+x:p7 rdfs:label "Punkt 7"@de .
+x:p1 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+x:p2 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+x:p3 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+x:p4 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+x:p5 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+x:p6 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+x:p7 eli:is_part_of x:res ; rb:delegation [ a rb:Delegation ; rb:actor x:amt ] .
+
+# the later report wins, whatever its IRI
+[] rb:statusOf x:p1 ; rb:status rb:StatusImplemented ; rb:reportedIn x:r-b ; rb:asOf "2023-01-01"^^xsd:date .
+[] rb:statusOf x:p1 ; rb:status rb:StatusOngoing ; rb:reportedIn x:r-a ; rb:asOf "2024-01-01"^^xsd:date .
+# an undated report counts as the oldest
+[] rb:statusOf x:p2 ; rb:status rb:StatusImplemented ; rb:reportedIn x:r-z .
+[] rb:statusOf x:p2 ; rb:status rb:StatusInProgress ; rb:reportedIn x:r-a ; rb:asOf "2020-01-01"^^xsd:date .
+# reports of the same date: the greater report IRI wins
+[] rb:statusOf x:p3 ; rb:status rb:StatusImplemented ; rb:reportedIn x:r-a ; rb:asOf "2023-05-05"^^xsd:date .
+[] rb:statusOf x:p3 ; rb:status rb:StatusOngoing ; rb:reportedIn x:r-b ; rb:asOf "2023-05-05"^^xsd:date .
+# a later report may say "offen" again
+[] rb:statusOf x:p4 ; rb:status rb:StatusInProgress ; rb:reportedIn x:r-a ; rb:asOf "2023-01-01"^^xsd:date .
+[] rb:statusOf x:p4 ; rb:status rb:StatusOpen ; rb:reportedIn x:r-b ; rb:asOf "2024-01-01"^^xsd:date .
+# p5: no report at all; p6: a status reported in no Beschlusskontrolle does not count
+[] rb:statusOf x:p6 ; rb:status rb:StatusImplemented ; rb:asOf "2023-01-01"^^xsd:date .
+[] rb:statusOf x:p7 ; rb:status rb:StatusImplemented ; rb:reportedIn x:r-a ; rb:asOf "2022-01-01"^^xsd:date .
+"""
+
+
+def test_office_page_buckets_points_by_their_latest_status_as_the_views_do(
+    fresh_store,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """The latest Beschlusskontrolle decides: latest date, then greater report IRI, undated oldest;
+    a point no Beschlusskontrolle reports on is "offen". The actor-summary view counts the same."""
+    from service.loading import load_paths  # noqa: PLC0415
+
+    cases = tmp_path / "latest-status.ttl"
+    cases.write_text(LATEST_STATUS_CASES, encoding="utf-8")
+    assert [r.ok for r in load_paths(fresh_store, [cases])] == [True]
+    client = create_app({"TESTING": True}, store=fresh_store).test_client()
+    html = client.get("/id/dresden/test/amt").get_data(as_text=True)
+    assert text_of(html, "office") == (
+        "Beauftragte Beschlusspunkte nach Stand offen (3) Punkt 4 Punkt 5 Punkt 6 "
+        "in_umsetzung (1) Punkt 2 fortlaufend (2) Punkt 1 Punkt 3 umgesetzt (1) Punkt 7"
+    )
+    summary = client.get(
+        "/views/actor-summary", query_string={"actor": ID + "test/amt", "format": "json"}
+    ).get_json()["rows"]
+    assert [
+        {k: row[k] for k in ("points", "offen", "in_umsetzung", "fortlaufend", "umgesetzt")}
+        for row in summary
+    ] == [{"points": 7, "offen": 3, "in_umsetzung": 1, "fortlaufend": 2, "umgesetzt": 1}]
+
+
 class CountingStore:
     """The real store, counting the queries the app sends it."""
 

@@ -156,6 +156,7 @@ def test_graph_built_by_the_loader_conforms_against_dresden_reference_data() -> 
             session_date=date(2022, 10, 13),
             document_date=date(2024, 7, 4) if kind == "Beschlusskontrolle" else None,
             subject="Planungsbericht Interkulturelle Öffnung",
+            about_planning_report=True,
             framework_parts=["Teil IV"],
             is_final=True,
             points=[
@@ -163,6 +164,7 @@ def test_graph_built_by_the_loader_conforms_against_dresden_reference_data() -> 
                     1,
                     "Der Jugendhilfeausschuss beschließt den Planungsbericht.",
                     Span(0, 50),
+                    adopts_report=True,
                     status="umgesetzt" if kind == "Beschlusskontrolle" else None,
                     status_span=Span(200, 230),
                 ),
