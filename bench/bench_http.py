@@ -14,6 +14,7 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import os
 import shutil
 import subprocess
 import sys
@@ -97,7 +98,7 @@ def tree_peak_mib(pid: int) -> float:
 
 
 def start_ratsgraph(
-    store: str, workers: int, extra: list[str] | None = None
+    store: str, workers: int, extra: list[str] | None = None, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     exe = Path(sys.executable).parent / "ratsgraph"
@@ -105,6 +106,7 @@ def start_ratsgraph(
         [str(exe), "serve", "--store", store, "--port", str(port), "--workers", str(workers),
          *(extra or [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/views/", proc)
@@ -154,6 +156,8 @@ def main() -> None:
                     ox_base + "/query", workers, ["--update-url", ox_base + "/update"]
                 )
                 try:
+                    measure(f"ratsgraph --workers {workers} -> oxigraph serve: /sparql",
+                            base, "POST", "/sparql", form, sparql_headers, proc.pid)  # fmt: skip
                     measure(f"ratsgraph --workers {workers} -> oxigraph serve: /views/open-points",
                             base, "GET", view, None, {}, proc.pid)  # fmt: skip
                 finally:
@@ -168,6 +172,13 @@ def main() -> None:
                         "POST", "/sparql", form, sparql_headers, proc.pid)  # fmt: skip
                 measure(f"ratsgraph --workers {workers}, embedded: /views/open-points", base,
                         "GET", view, None, {}, proc.pid)  # fmt: skip
+            finally:
+                stop(proc)
+            # the same without the view cache: every request computes the view
+            proc, base = start_ratsgraph(str(store), workers, env={"RATSGRAPH_VIEW_CACHE_SIZE": "0"})
+            try:
+                measure(f"ratsgraph --workers {workers}, embedded, no view cache: /views/open-points",
+                        base, "GET", view, None, {}, proc.pid)  # fmt: skip
             finally:
                 stop(proc)
     finally:

@@ -1,9 +1,7 @@
 """What the benchmarks share: datasets by size, stores built from them, servers, and statistics.
 
-Datasets live in ``bench/out/<size>/`` (git-ignored): ``docs/`` (generated texts), ``data.nq``
-(their graphs plus ontology and reference data, extracted in parallel, once) and ``store/`` (an
-on-disk pyoxigraph store bulk-loaded from ``data.nq``, with the default graph as the merge of the
-named graphs, as ``ratsgraph load`` leaves it). Benchmarks copy what they need.
+Datasets live in ``bench/out/<size>/`` (git-ignored): ``docs/`` (generated texts) and ``store/``
+(an on-disk store made from them by ``ratsgraph load``, once). Benchmarks copy what they need.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,77 +70,19 @@ def docs_dir(size: int) -> Path:
     return out
 
 
-def _nquads_of(path: str) -> bytes:
-    from loader import load_document  # noqa: PLC0415
-    from loader.reference import load_reference  # noqa: PLC0415
-
-    try:
-        loaded = load_document(path, body="dresden", reference=load_reference("dresden"))
-    except Exception:  # noqa: BLE001 - a document that does not load is left out, as `load` would
-        return b""
-    graph = ox.NamedNode(str(loaded.graph_iri))
-    triples = ox.parse(loaded.graph.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(
-        (ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples),
-        format=ox.RdfFormat.N_QUADS,
-    )
-
-
-def nquads(size: int) -> Path:
-    """All graphs of the dataset as N-Quads (extracted on every core, once)."""
-    target = OUT / str(size) / "data.nq"
-    if target.exists():
-        return target
-    from service.loading import ONTOLOGY_DIR, ONTOLOGY_GRAPH, reference_graph, reference_graph_iri  # noqa: PLC0415  # noqa: PLC0415
-
-    files = sorted(str(p) for p in docs_dir(size).glob("*.txt"))
-    tmp = target.with_suffix(".part")
-    with tmp.open("wb") as out:
-        for iri, path in (
-            (ONTOLOGY_GRAPH, None),
-            (reference_graph_iri("dresden"), "reference"),
-        ):
-            from rdflib import Graph  # noqa: PLC0415
-
-            g = (
-                Graph().parse(ONTOLOGY_DIR / "ratsgraph.ttl", format="turtle")
-                if path is None
-                else reference_graph("dresden")
-            )
-            gn = ox.NamedNode(iri)
-            triples = ox.parse(g.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
-            out.write(
-                ox.serialize(
-                    (ox.Quad(q.subject, q.predicate, q.object, gn) for q in triples),
-                    format=ox.RdfFormat.N_QUADS,
-                )
-            )
-        with ProcessPoolExecutor() as pool:
-            for chunk in pool.map(_nquads_of, files, chunksize=64):
-                out.write(chunk)
-    tmp.rename(target)
-    return target
-
-
 def store_dir(size: int) -> Path:
-    """An on-disk store holding the dataset (bulk-loaded from ``data.nq``, once)."""
+    """An on-disk store holding the dataset, made once by `ratsgraph load` into a new folder (the
+    bulk path: extraction on every core, streamed into Oxigraph's bulk loader)."""
     target = OUT / str(size) / "store"
     if not target.exists():
-        tmp = target.with_name("store.part")
-        shutil.rmtree(tmp, ignore_errors=True)
-        store = ox.Store(str(tmp))
-        store.bulk_load(path=str(nquads(size)), format=ox.RdfFormat.N_QUADS)
-        add_default_graph(store, nquads(size))
-        store.optimize()
-        del store
-        tmp.rename(target)
+        exe = Path(sys.executable).parent / "ratsgraph"
+        subprocess.run(
+            [str(exe), "load", str(docs_dir(size)), "--store", str(target), "--bulk"],
+            stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+            check=True,
+        )
     return target
-
-
-def add_default_graph(store: ox.Store, data: Path) -> None:
-    """The default graph as the set-merge of the named graphs, as `replace_graph` keeps it."""
-    parsed = ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed)
 
 
 def copy_store(size: int, dest: Path) -> Path:
