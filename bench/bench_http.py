@@ -175,7 +175,9 @@ def main() -> None:
             finally:
                 stop(proc)
             # the same without the view cache: every request computes the view
-            proc, base = start_ratsgraph(str(store), workers, env={"RATSGRAPH_VIEW_CACHE_SIZE": "0"})
+            proc, base = start_ratsgraph(
+                str(store), workers, env={"RATSGRAPH_VIEW_CACHE_SIZE": "0"}
+            )
             try:
                 measure(f"ratsgraph --workers {workers}, embedded, no view cache: /views/open-points",
                         base, "GET", view, None, {}, proc.pid)  # fmt: skip

@@ -15,18 +15,23 @@ from typing import Any
 
 from .store import SelectResult
 
-MAX_CACHED_ROWS = 5000  # bigger answers are paged anyway; keep memory bounded
-
 
 class ViewCache:
-    """A small LRU of SELECT answers keyed on (store generation, query text)."""
+    """A small LRU of SELECT answers keyed on (store generation, query text), holding at most
+    ``size`` answers and ``max_rows`` rows in all (a row of a view is about 3 KB in memory)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_rows: int = 50_000) -> None:
         self.size = size
+        self.max_rows = max_rows
         self._entries: OrderedDict[tuple[Any, str], SelectResult] = OrderedDict()
+        self._rows = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+
+    def applies(self, store: Any) -> bool:
+        """Whether answers from ``store`` are cached (it counts its writes, and the cache is on)."""
+        return getattr(store, "generation", None) is not None and self.size > 0
 
     def select(self, store: Any, query: str) -> SelectResult:
         """``store.select(query)``, or the answer it gave for this query at this generation."""
@@ -48,11 +53,12 @@ class ViewCache:
         result = store.select(query)
         # the generation may have moved while the query ran: key on the one read before, so a
         # stale answer can only be found under a generation that is already past
-        if len(result.rows) <= MAX_CACHED_ROWS:
-            with self._lock:
-                self.misses += 1
+        with self._lock:
+            self.misses += 1
+            if len(result.rows) <= self.max_rows and key not in self._entries:
                 self._entries[key] = result
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
+                self._rows += len(result.rows)
+                while len(self._entries) > self.size or self._rows > self.max_rows:
+                    _, old = self._entries.popitem(last=False)
+                    self._rows -= len(old.rows)
         return result

@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
         128,
         "Answers of views kept per state of the store (0: off); never for a remote store",
     ),
+    Setting(
+        "VIEW_CACHE_ROWS",
+        50_000,
+        "Rows of view answers kept in all (about 3 KB each); an answer the size of the row cap "
+        "is kept whole, so its pages cost a slice",
+    ),
 )
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 
 from . import get_store, paging
 from .cache import ViewCache
@@ -50,6 +50,26 @@ def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, s
             )
         resolved[param.name] = iris[0]
     return resolved
+
+
+def _page_of(bound: str, page: paging.Page) -> tuple[SelectResult, bool]:
+    """One page of a view's answer and whether more rows follow.
+
+    Where answers are cached, the whole answer (up to the row cap) is computed once per state of
+    the store and every page is cut from it: an answer that grows with the data costs its full
+    computation once, not once per page (its ORDER BY needs every row, whatever the LIMIT). A
+    page past the row cap, or a store that is not cached, asks the store for the page alone."""
+    if current_app.extensions["ratsgraph-cache"].applies(get_store()):
+        whole = cached_select(bound)
+        end = page.offset + page.size
+        if end <= len(whole.rows) or not whole.truncated:
+            if end < len(whole.rows):
+                g.truncated = False  # a page inside the capped answer is not cut by the cap
+            rows = SelectResult(whole.columns, whole.rows[page.offset : end])
+            return rows, end < len(whole.rows) or whole.truncated
+    fetched = cached_select(paging.page_query(bound, page))
+    result, more = paging.cut(fetched, page)
+    return result, more or fetched.truncated  # the row cap (limits.py) cut it
 
 
 def cached_select(query: str) -> SelectResult:
@@ -116,9 +136,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
     page = paging.requested_page()
     bound = query.bind(resolve_iri_params(query, values))
-    fetched = cached_select(paging.page_query(bound, page))
-    result, more = paging.cut(fetched, page)
-    more = more or fetched.truncated  # the row cap (limits.py) cut it
+    result, more = _page_of(bound, page)
     following = paging.next_url(page) if more else None
     links = {"Link": f'<{following}>; rel="next"'} if following else {}
     if fmt == "csv":
@@ -146,5 +164,7 @@ def view(name: str, fmt: str | None = None) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["ratsgraph-cache"] = ViewCache(int(app.config["VIEW_CACHE_SIZE"]))
+    app.extensions["ratsgraph-cache"] = ViewCache(
+        int(app.config["VIEW_CACHE_SIZE"]), int(app.config["VIEW_CACHE_ROWS"])
+    )
     app.register_blueprint(bp)

@@ -39,3 +39,18 @@ def test_the_cache_can_be_switched_off(fresh_store) -> None:  # noqa: ANN001
     client = app.test_client()
     assert vorlagen(client) == vorlagen(client) == ["V1106/21"]
     assert app.extensions["ratsgraph-cache"].hits == 0
+
+
+def test_pages_of_a_view_are_cut_from_one_computation_of_its_answer(fresh_store, backend) -> None:  # noqa: ANN001
+    load_paths(fresh_store, [BA, BK])
+    app = create_app({"TESTING": True}, store=fresh_store)
+    client = app.test_client()
+    cache = app.extensions["ratsgraph-cache"]
+    url = "/views/open-points.json?actor=Jugendamt"
+    whole = client.get(url).get_json()
+    pages = [client.get(f"{url}&_size=2&_offset={o}").get_json() for o in (0, 2)]
+    assert [len(p["rows"]) for p in pages] == [2, 1]
+    assert pages[0]["rows"] + pages[1]["rows"] == whole["rows"]
+    assert [p["truncated"] for p in pages] == [True, False]
+    if backend == "embedded":  # the actor's label once, the whole answer once; the rest are hits
+        assert (cache.misses, cache.hits) == (2, 4)
