@@ -62,10 +62,10 @@ def require_writable_store() -> None:
     """Several workers read an on-disk store read-only (only one process may write it): say so."""
     if getattr(current_app.extensions["ratsgraph"], "read_only", False):
         raise UserError(
-            "this server reads its store read-only (several worker processes share it, and only one "
-            "process may write an on-disk store): load documents with `ratsgraph load --store DIR` "
-            "beside it, the workers see them within a second; or serve with one worker to write "
-            "over HTTP",
+            "this server reads its store read-only (several worker processes share it, and a write "
+            "beside read-only handles is undefined in pyoxigraph): stop it, load documents with "
+            "`ratsgraph load --store DIR`, and start it again; or serve with one worker, which "
+            "takes documents over HTTP",
             409,
         )
 

@@ -58,11 +58,14 @@ def _open(store: str, update_url: str | None = None, read_only: bool = False):  
 
     if store.startswith(("http://", "https://")):
         return open_store(store, update_url=update_url)
+    from .holder import in_use_message, readers_message, writer_message  # noqa: PLC0415
+
+    conflict = writer_message(store) if read_only else readers_message(store)
+    if conflict:
+        raise StoreInUse(conflict)
     try:
         return open_store(store, read_only=read_only)
     except OSError as e:
-        from .holder import in_use_message  # noqa: PLC0415
-
         raise StoreInUse(in_use_message(store, e)) from e
 
 
@@ -121,7 +124,11 @@ def _serve(
     from .serving import app_factory, run  # noqa: PLC0415
 
     if not location.startswith(("http://", "https://")):
-        error = probe(location, read_only=workers > 1)  # fail early, in a separate process
+        # fail early, in a separate process; several workers read the store read-only, which is
+        # only defined while nobody writes it, so they need the writer's lock to be free, too
+        error = probe(location, read_only=False) or (
+            probe(location, read_only=True) if workers > 1 else None
+        )
         if error is not None:
             raise StoreInUse(in_use_message(location, error))
     factory = app_factory(location, update_url, {"BASE_IRI": base, "BODY": body}, workers)
@@ -130,7 +137,9 @@ def _serve(
         "threads (Ctrl+C to stop)"
     )
     local = None if location.startswith(("http://", "https://")) else location
-    with announce(local, f"http://{host}:{port}"):  # so `load` can say where to upload instead
+    with announce(
+        local, f"http://{host}:{port}", workers
+    ):  # so `load` can say where to upload instead
         run(factory, host, port, workers, threads)
 
 

@@ -2,8 +2,13 @@
 
 An on-disk pyoxigraph store is opened read-write by one process at a time (RocksDB's LOCK file); a
 read-only handle in another process is a frozen snapshot and, per pyoxigraph, undefined while someone
-writes. So `serve` and `load` do not share a store: while `serve` holds it, documents go in through
-the server (``POST /api/documents`` with the token), and `load` says so instead of failing obscurely.
+writes. So readers and a writer never share a store:
+* while `serve` (one worker) holds it, documents go in through the server (``POST /api/documents``
+  with the token), and `load` says so instead of failing obscurely; `query`, `check`, `export` and
+  `validate` say to ask the server instead of reading beside its writes;
+* while `serve --workers N` reads it (read-only handles, no lock), `load`, `import-oparl` and
+  `backup` refuse: stop the server, write, start it again;
+* `serve --workers N` does not start while another process writes the store.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ def configure_logging() -> None:
 
 
 @contextmanager
-def announce(store_dir: str | Path | None, url: str) -> Iterator[None]:
-    """While serving, leave a note in the store folder: which process serves it, and where."""
+def announce(store_dir: str | Path | None, url: str, workers: int = 1) -> Iterator[None]:
+    """While serving, leave a note in the store folder: which process serves it, where, and with
+    how many workers (more than one: the store is read by read-only handles)."""
     configure_logging()
     note = Path(store_dir) / SERVE_FILE if store_dir else None
     if note is not None:
-        note.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
+        info = {"pid": os.getpid(), "url": url, "workers": workers}
+        note.write_text(json.dumps(info), encoding="utf-8")
     try:
         yield
     finally:
@@ -94,3 +101,39 @@ def probe(store_dir: str | Path, read_only: bool) -> OSError | None:
         timeout=120,
     )
     return OSError(result.stderr.strip()) if result.returncode else None
+
+
+def readers_message(store_dir: str | Path) -> str | None:
+    """Why this store must not be written now: a server reads it with read-only workers."""
+    server = server_of(store_dir)
+    if not server or int(server.get("workers", 1)) <= 1:  # type: ignore[call-overload]
+        return None
+    return (
+        f"the store at {store_dir} is served read-only by {server['workers']} worker processes "
+        f"(pid {server['pid']}, {server['url']}); writing it beside read-only handles is undefined "
+        "in pyoxigraph. Stop the server, write, and start it again — or serve with one worker, "
+        f"which takes documents over HTTP (ratsgraph load --server URL)."
+    )
+
+
+def writer_message(store_dir: str | Path) -> str | None:
+    """Why this store must not be opened read-only now: another process holds it for writing.
+
+    Asked in a separate process (`probe`): testing RocksDB's lock from this one could release a
+    lock this process holds itself (POSIX locks belong to the process, not the descriptor)."""
+    if not (Path(store_dir) / "CURRENT").exists():
+        return None  # no store yet: nothing to read beside
+    error = probe(store_dir, read_only=False)
+    if error is None or "lock" not in str(error).lower():
+        return None
+    server = server_of(store_dir)
+    where = (
+        f"a running ratsgraph server (pid {server['pid']}); ask it instead: {server['url']}/sparql "
+        "or /views/…"
+        if server
+        else "another process (a running ratsgraph load?); wait for it to finish"
+    )
+    return (
+        f"the store at {store_dir} is open for writing in {where}. A read-only handle beside a "
+        "writer is undefined in pyoxigraph."
+    )

@@ -1,4 +1,4 @@
-"""`ratsgraph serve --workers 2`: two processes read one on-disk store while `ratsgraph load` writes."""
+"""`ratsgraph serve --workers 2`: two processes read one on-disk store, and nobody writes it meanwhile."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
@@ -29,20 +28,27 @@ def resolutions(url: str) -> str:
     return resp.json()["results"]["bindings"][0]["n"]["value"]
 
 
-def test_two_workers_serve_snapshots_that_follow_a_concurrent_load(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    assert CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)]).exit_code == 0
+def start_serve(store: Path, workers: int, tmp_path: Path) -> tuple[subprocess.Popen, str, object]:
     port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
+    log = (tmp_path / f"serve-{port}.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from service.cli import main; main()", "serve",
-         "--store", str(store), "--port", str(port), "--workers", "2"],
+         "--store", str(store), "--port", str(port), "--workers", str(workers)],
         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
         env={**os.environ, "RATSGRAPH_WRITE_TOKEN": "s3cret"},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    wait_for_http(url + "/", proc, log=Path(log.name))
+    return proc, url, log
+
+
+def test_two_workers_serve_the_store_read_only_and_no_writer_gets_in_beside_them(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)]).exit_code == 0
+    proc, url, log = start_serve(store, 2, tmp_path)
     try:
-        wait_for_http(url + "/", proc, log=tmp_path / "serve.log")
         assert {resolutions(url) for _ in range(6)} == {"1"}
         upload = requests.post(
             url + "/api/documents",
@@ -51,15 +57,44 @@ def test_two_workers_serve_snapshots_that_follow_a_concurrent_load(tmp_path: Pat
             timeout=10,
         )
         assert upload.status_code == 409
-        assert "ratsgraph load --store DIR" in upload.json()["error"]
-        loaded = CliRunner().invoke(cli, ["load", str(BK), "--store", str(store)])
-        assert loaded.exit_code == 0, loaded.output  # the workers only read: the writer gets in
-        deadline = time.monotonic() + 10
-        seen: set[str] = set()
-        while time.monotonic() < deadline and seen != {"2"}:
-            time.sleep(0.5)
-            seen = {resolutions(url) for _ in range(6)}
-        assert seen == {"2"}
+        assert "stop it, load documents with `ratsgraph load --store DIR`" in upload.json()["error"]
+        refused = CliRunner().invoke(cli, ["load", str(BK), "--store", str(store)])
+        assert refused.exit_code != 0
+        assert f"is served read-only by 2 worker processes (pid {proc.pid}, {url})" in (
+            refused.output
+        )
+        # a reader beside readers is fine
+        query = CliRunner().invoke(cli, ["query", "open-points", "--store", str(store)])
+        assert query.exit_code == 0, query.output
+    finally:
+        stop(proc)
+        log.close()
+    loaded = CliRunner().invoke(cli, ["load", str(BK), "--store", str(store)])
+    assert loaded.exit_code == 0, loaded.output  # once the readers are gone, the writer gets in
+    proc, url, log = start_serve(store, 2, tmp_path)
+    try:
+        assert {resolutions(url) for _ in range(6)} == {"2"}
+    finally:
+        stop(proc)
+        log.close()
+
+
+def test_a_one_worker_server_writes_so_readers_and_read_only_servers_stay_out(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)]).exit_code == 0
+    proc, url, log = start_serve(store, 1, tmp_path)
+    try:
+        query = CliRunner().invoke(cli, ["query", "open-points", "--store", str(store)])
+        assert query.exit_code != 0
+        assert f"open for writing in a running ratsgraph server (pid {proc.pid}); ask it " in (
+            query.output
+        )
+        assert f"{url}/sparql" in query.output
+        two = CliRunner().invoke(cli, ["serve", "--store", str(store), "--workers", "2"])
+        assert two.exit_code != 0
+        assert "held by a running ratsgraph server" in two.output
     finally:
         stop(proc)
         log.close()
