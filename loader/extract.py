@@ -18,12 +18,14 @@ from loader.reference import Reference, load_reference
 from loader.segment import Layout, RawPoint, segment
 from loader.signatures import parse_signatures
 from loader.status import classify, is_final, next_report_date
-from loader.text import clean, collapse, dehyphenate, digits_from_ocr, fix_ocr_words
+from loader.text import clean, collapse, dehyphenate, digits_from_ocr, fix_ocr_words, ocr_pattern
 
 # A resolution on a Planungsbericht adopts it in one point and places it in the Planungsrahmen
-# (the framework part the document names) in another.
-_ADOPTS_REPORT = re.compile(r"beschlie(ß|ss)t\s+den\s+Planungsbericht", re.I)
-_PLACES_IN_FRAMEWORK = re.compile(r"Planungsrahmen", re.I)
+# (the framework part the document names) in another. The words are read through OCR noise
+# ("beschIießt den Pianungs- bericht"); the subject is matched case-sensitively, as a title names it.
+_ABOUT_REPORT = ocr_pattern("Planungsbericht")
+_ADOPTS_REPORT = ocr_pattern("beschließt den Planungsbericht", re.I)
+_PLACES_IN_FRAMEWORK = ocr_pattern("Planungsrahmen", re.I)
 
 _PAPER = re.compile(
     r"^(?P<prefix>AF|V|A)(?:-(?P<place>[A-Za-z]{1,4}))?(?P<num>[0-9OoSlI|]{4,5})(?P<suffix>-\d\d)?/(?P<year>\d\d)$"
@@ -246,7 +248,7 @@ def extract_text(text: str, source: str, reference: Reference | None = None) -> 
     if layout.subject:
         ext.subject = _subject(text, layout.subject)
         ext.spans["subject"] = Span(*layout.subject)
-        ext.about_planning_report = "Planungsbericht" in (ext.subject or "")
+        ext.about_planning_report = _ABOUT_REPORT.search(ext.subject or "") is not None
     lower = ext.session_date
     if lower is None and ext.session:
         year = int(ext.session[-4:])

@@ -163,6 +163,41 @@ def fix_ocr_words(text: str) -> str:
     return text
 
 
+# What OCR reads for a letter of running text: l/i/I/1/| stand in for each other
+# ("beschIießt", "Pianungsrahmen", "Planungsberlcht", "P1anungsbericht"), ß comes out as ss or B, and
+# "m" and "rn" are read for each other ("Trägem" for "Trägern", "Planungsrahrnen").
+_READ_AS = {"l": "[lIi1|!]", "i": "[lIi1|!]", "I": "[lIi1|!]", "ß": "(?:ß|ss|B)",
+            "m": "(?:m|rn)", "rn": "(?:rn|m)"}  # fmt: skip
+# Where a line break split a word, the hyphen may be kept or lost; either way a space is left in
+# cleaned text ("Planungs- bericht", "Planungs bericht"). Like German hyphenation, a break leaves at
+# least two letters on each side, so a short word does not match across two words ("und enden").
+_BREAK = r"(?:-?\s*)"
+
+
+def _word_pattern(word: str) -> str:
+    out = []
+    at = 0
+    for unit in re.findall(r"rn|.", word):
+        if 2 <= at <= len(word) - 2:
+            out.append(_BREAK)
+        out.append(_READ_AS.get(unit, re.escape(unit)))
+        at += len(unit)
+    return "".join(out)
+
+
+def ocr_pattern(phrase: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern that finds ``phrase`` as OCR reads it: confusable letters, a word broken at a line
+    (hyphen kept or lost) or an extra space; words of the phrase are apart by any whitespace.
+
+    >>> p = ocr_pattern("beschließt den Planungsrahmen", re.I)
+    >>> [bool(p.search(s)) for s in ("beschIießt den\\nPianungsrahrnen", "beschliesst den Planungs- rahmen")]
+    [True, True]
+    >>> bool(p.search("beschließt den Planungsrat")), bool(p.search("beschließt d en Planungsrahmen"))
+    (False, False)
+    """
+    return re.compile(r"\s+".join(_word_pattern(w) for w in phrase.split()), flags)
+
+
 # Character confusions of OCR in identifiers (letters read for digits).
 _DIGIT_FOR = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
               "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "g": "9"}  # fmt: skip

@@ -29,10 +29,14 @@ _PROTECTED = re.compile(
 
 
 def facts(text: str) -> dict:
-    ext = extract_text(text, "perturbed.txt").to_json()
+    extraction = extract_text(text, "perturbed.txt")
+    ext = extraction.to_json()
     points = [(p["number"], p["delegated_to"], p["deadline"], p["status"]) for p in ext["points"]]
+    # Not in the JSON, but they decide the graph's rb:PlanningReport and what the points do with it.
+    planning = [(p.adopts_report, p.places_in_framework) for p in extraction.points]
     keep = ("kind", "vorlage", "session", "committee", "session_date", "framework_parts")
     return {**{k: ext[k] for k in keep}, "points": points,
+            "about_planning_report": extraction.about_planning_report, "planning": planning,
             "signatories": [s["name"] for s in ext["signatories"]]}  # fmt: skip
 
 
