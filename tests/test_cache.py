@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from loader import SAMPLES_DIR
 from service import create_app
+from service.cache import ViewCache
 from service.loading import load_paths
+from service.store import EmbeddedStore, SelectResult
 
 BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
 BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
@@ -54,3 +59,22 @@ def test_pages_of_a_view_are_cut_from_one_computation_of_its_answer(fresh_store,
     assert [p["truncated"] for p in pages] == [True, False]
     if backend == "embedded":  # the actor's label once, the whole answer once; the rest are hits
         assert (cache.misses, cache.hits) == (2, 4)
+
+
+def test_clients_asking_at_once_for_an_answer_being_computed_share_one_computation(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA, BK], jobs=1)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a million rows: it takes time
+    cache = ViewCache(8)
+    answers: list[SelectResult] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(cache.select(store, slow))) for _ in range(5)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert (cache.misses, cache.hits) == (1, 4)  # computed once, the other four waited for it
+    assert len(answers) == 5 and all(a is answers[0] for a in answers)
