@@ -260,7 +260,14 @@ def _bulk_load(
     click.echo(f"new store {store}: bulk loading, all or nothing")
     try:
         results = bulk_load_new_store(
-            store, list(paths), body, base, graph, lambda r: click.echo(r.line()), jobs
+            store,
+            list(paths),
+            body,
+            base,
+            graph,
+            lambda r: click.echo(r.line()),
+            jobs,
+            lambda: click.echo("all files read; compacting the store"),
         )
     except OSError as e:
         click.echo(f"error: nothing was stored in {store}: {e}", err=True)
