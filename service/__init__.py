@@ -8,10 +8,7 @@ from typing import Any
 from flask import Flask
 
 from .config import defaults
-from .malloc import tune_malloc
 from .store import Store, open_store
-
-tune_malloc()  # every process that uses the service's store: CLI, gunicorn workers, tests
 
 
 def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
