@@ -143,3 +143,27 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def largest_peak_mib(pid: int) -> float:
+    """The largest peak RSS (VmHWM, MiB) among a process and its descendants, right now."""
+    pids, found = {pid}, True
+    while found:
+        found = False
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent in pids and int(stat.parent.name) not in pids:
+                pids.add(int(stat.parent.name))
+                found = True
+    peaks = []
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+    return max(peaks, default=0.0)
