@@ -226,11 +226,16 @@ def test_a_read_that_proved_fast_runs_in_the_request_thread_until_the_data_chang
     assert len(forks) == 1  # the first run proved it fast; the next two ran in the thread
     assert answers[0] == answers[1] == answers[2]
     load_paths(store, [SAMPLES_DIR], jobs=1)  # a write: the data may have changed
+    before = len(forks)
     client.get("/sparql", query_string=query)
-    assert len(forks) == 2
+    # proven again in a child (a child that finds a file retired by the write is retried: >= 1)
+    assert len(forks) > before
+    before = len(forks)
+    client.get("/sparql", query_string=query)
+    assert len(forks) == before  # and then in the thread again
     other = {"query": "SELECT (COUNT(*) AS ?m) WHERE { ?s ?p ?o }"}
     client.get("/sparql", query_string=other)
-    assert len(forks) == 3  # proof is per query text
+    assert len(forks) > before  # proof is per query text
 
 
 def test_a_remote_query_past_the_limit_is_a_503_without_a_child_process(tmp_path: Path) -> None:
