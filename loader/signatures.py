@@ -81,7 +81,10 @@ class _Role:
     open: bool
 
 
+@lru_cache(maxsize=4096)
 def _name_parts(person: Person) -> tuple[str, list[str], str]:
+    """(first name, surnames, full name) compacted; memoised: every name line is compared with
+    every person of the reference data."""
     tokens = [
         t for t in re.split(r"\s+", person.name) if t.rstrip(".").lower() not in ("dr", "prof")
     ]
@@ -163,11 +166,12 @@ class RoleVocabulary:
 
     def __init__(self, labels: list[str]):
         self.labels = labels
+        self.compacted = [(compact(lab), lab) for lab in labels]
         self.words = {w for lab in labels for w in re.findall(r"[a-zäöüß]+", lab.lower())}
 
     def best(self, text: str) -> tuple[str | None, float]:
         c = compact(text)
-        scored = [(_ratio(c, compact(lab)), lab) for lab in self.labels]
+        scored = [(_ratio(c, low), lab) for low, lab in self.compacted]
         if not scored:
             return None, 0.0
         s, lab = max(scored)
