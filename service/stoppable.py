@@ -64,7 +64,22 @@ def _child(fn: Callable[[], Any], write_fd: int) -> None:
 
 
 class Stalled(Exception):
-    """The child used no CPU for a whole stall period: it waits on a lock it inherited, forever."""
+    """The child neither computed nor read for a whole stall period: it waits on a lock it
+    inherited, forever."""
+
+
+def progress(pid: int) -> tuple[int, int] | None:
+    """What a working child changes: its CPU ticks and the bytes it has read (a query over a store
+    that is not in the page cache waits on the disk, using no CPU for seconds while it reads)."""
+    ticks = cpu_ticks(pid)
+    if ticks is None:
+        return None
+    try:
+        io = Path(f"/proc/{pid}/io").read_text()
+        read = next(int(line.split()[1]) for line in io.splitlines() if line.startswith("rchar:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        read = 0
+    return ticks, read
 
 
 def cpu_ticks(pid: int) -> int | None:
@@ -114,7 +129,7 @@ def run_stoppable(
     chunks: list[bytes] = []
     poller = select.poll()
     poller.register(read_fd, select.POLLIN | select.POLLHUP)
-    watch_at, ticks = time.monotonic() + (stall_s or 0), cpu_ticks(pid)
+    watch_at, ticks = time.monotonic() + (stall_s or 0), progress(pid)
     try:
         while True:
             left = deadline - time.monotonic()
@@ -127,7 +142,7 @@ def run_stoppable(
                     break
                 chunks.append(chunk)
             elif stall_s and not chunks and time.monotonic() >= watch_at:
-                now = cpu_ticks(pid)
+                now = progress(pid)
                 if now is not None and now == ticks:
                     os.kill(pid, signal.SIGKILL)
                     raise Stalled()

@@ -261,3 +261,24 @@ def test_a_remote_query_past_the_limit_is_a_503_without_a_child_process(tmp_path
     finally:
         stop(server.proc)
         server.log.close()
+
+
+def test_a_child_that_neither_computes_nor_reads_is_stalled_and_one_that_reads_is_not() -> None:
+    from service.stoppable import Stalled, run_stoppable  # noqa: PLC0415
+
+    def waits() -> str:  # like a child blocked on a lock it inherited: no CPU, no reads
+        time.sleep(3)
+        return "never"
+
+    def reads_slowly() -> str:  # like a query over a cold store: waiting on the disk
+        with open("/dev/zero", "rb", buffering=0) as f:
+            for _ in range(25):
+                f.read(4096)
+                time.sleep(0.1)
+        return "done"
+
+    started = time.monotonic()
+    with pytest.raises(Stalled):
+        run_stoppable(waits, 10, stall_s=0.5)
+    assert time.monotonic() - started < 2.5
+    assert run_stoppable(reads_slowly, 10, stall_s=0.5) == "done"
