@@ -21,9 +21,12 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _iri(value: str) -> str:
-    if _BAD_IRI.search(value):
-        raise ValueError(f"not an IRI that RDF allows: {value!r}")
+    if _BAD_IRI.search(value) or not _SCHEME.match(value):
+        raise ValueError(f"not an absolute IRI that RDF allows: {value!r}")
     return f"<{value}>"
 
 

@@ -72,12 +72,12 @@ def bulk_load_new_store(
     graph: str | None = None,
     progress: Callable[[FileResult], object] | None = None,
     jobs: int | None = None,
-    optimized: Callable[[], object] | None = None,
+    compacting: Callable[[], object] | None = None,
 ) -> list[FileResult]:
     """Create the store at ``location`` from ``paths``; the same graphs as `load_paths` would write.
 
-    ``optimized`` is called before the final compaction (minutes on tens of millions of quads), so
-    a caller can say what is happening. Raises ValueError if ``location`` already holds something
+    ``compacting`` is called before the final compaction (a minute or more on tens of millions of
+    quads), so a caller can say what is happening. Raises ValueError if ``location`` already holds something
     (use `load_paths` then)."""
     target = Path(location)
     if not is_new_store(target):
@@ -118,8 +118,8 @@ def bulk_load_new_store(
                 results.append(load_file(store, f, body, base, graph))
                 if progress is not None:
                     progress(results[-1])
-        if optimized is not None:
-            optimized()
+        if compacting is not None:
+            compacting()
         store.optimize()  # the bulk loader leaves files that make queries 3x slower until compacted
         store.close()
         if target.exists():

@@ -269,8 +269,12 @@ def _bulk_load(
             jobs,
             lambda: click.echo("all files read; compacting the store"),
         )
-    except OSError as e:
-        click.echo(f"error: nothing was stored in {store}: {e}", err=True)
+    except (OSError, SyntaxError, ValueError) as e:
+        click.echo(
+            f"error: nothing was stored in {store}: {e} (`ratsgraph load --no-bulk` loads the "
+            "documents one transaction each and names a file that cannot be stored)",
+            err=True,
+        )
         return 2
     return _report(results)
 

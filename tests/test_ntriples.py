@@ -59,3 +59,8 @@ def test_typed_literals_keep_their_datatype_and_blank_nodes_their_identity() -> 
 def test_terms_n_triples_cannot_carry_are_refused_by_name(bad: tuple) -> None:
     with pytest.raises(ValueError, match="not a"):
         to_ntriples([bad])
+
+
+def test_a_relative_iri_is_refused_before_it_reaches_a_store() -> None:
+    with pytest.raises(ValueError, match="not an absolute IRI"):
+        to_ntriples([(URIRef("committee/jha"), P, S)])
