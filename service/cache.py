@@ -5,11 +5,18 @@ resolutions) while their answer changes only when a document is written. The key
 query text plus the store's ``generation`` (an embedded store counts its own writes; a read-only
 snapshot changes when it reopens on new files). A store without a generation — a remote SPARQL
 server that other clients may write — is never cached.
+
+After a write, the answers most recently asked for are computed again in the background
+(`schedule_refresh`), so the views people are looking at do not make the next visitor wait for a
+computation that takes seconds on a large store; a visitor who comes meanwhile waits for that
+computation instead of starting a second one.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -20,9 +27,14 @@ class ViewCache:
     """A small LRU of SELECT answers keyed on (store generation, query text), holding at most
     ``size`` answers and ``max_rows`` rows in all (a row of a view is about 3 KB in memory)."""
 
-    def __init__(self, size: int, max_rows: int = 50_000) -> None:
+    def __init__(self, size: int, max_rows: int = 50_000, refresh: int = 0) -> None:
         self.size = size
         self.max_rows = max_rows
+        self.refresh = refresh  # answers recomputed after a write (the most recently used)
+        self.refreshed = 0
+        self._wake = threading.Event()
+        self._refresher: threading.Thread | None = None
+        self._recent: OrderedDict[str, None] = OrderedDict()  # queries asked, latest last
         self._entries: OrderedDict[tuple[Any, str], SelectResult] = OrderedDict()
         self._rows = 0
         self._lock = threading.Lock()
@@ -56,6 +68,11 @@ class ViewCache:
         if generation is None or self.size <= 0:
             return store.select(query)
         key = (generation, query)
+        with self._lock:
+            self._recent[query] = None
+            self._recent.move_to_end(query)
+            while len(self._recent) > 64:
+                self._recent.popitem(last=False)
         hit = self._hit(key)
         if hit is not None:
             return hit
@@ -67,20 +84,57 @@ class ViewCache:
                 if hit is not None:
                     return hit
                 result = store.select(query)
-                self._keep(key, result)
+                self._keep(key, result, getattr(store, "generation", None))
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
         return result
 
-    def _keep(self, key: tuple[Any, str], result: SelectResult) -> None:
-        # the generation may have moved while the query ran: key on the one read before, so a
-        # stale answer can only be found under a generation that is already past
+    def _keep(self, key: tuple[Any, str], result: SelectResult, current: Any) -> None:
+        """Keep an answer computed at generation ``key[0]``; the store is now at ``current``. An
+        answer the store has moved past since (a write while it ran) is not kept; keeping one of
+        the current generation drops the answers of older ones, which nothing can ask for."""
         with self._lock:
             self.misses += 1
+            if key[0] != current:
+                return
+            for stale in [k for k in self._entries if k[0] != current]:
+                self._rows -= len(self._entries.pop(stale).rows)
             if len(result.rows) <= self.max_rows and key not in self._entries:
                 self._entries[key] = result
                 self._rows += len(result.rows)
                 while len(self._entries) > self.size or self._rows > self.max_rows:
                     _, old = self._entries.popitem(last=False)
                     self._rows -= len(old.rows)
+
+    def schedule_refresh(self, store: Any, delay_s: float = 1.0) -> None:
+        """After a write: recompute the ``refresh`` most recently used answers once writes have
+        paused for ``delay_s`` (a folder of uploads refreshes once, not once per document)."""
+        if self.refresh <= 0 or not self.applies(store):
+            return
+        with self._lock:
+            if self._refresher is None or not self._refresher.is_alive():
+                self._refresher = threading.Thread(
+                    target=self._refresh_loop, args=(store, delay_s), daemon=True,
+                    name="view-cache-refresh",
+                )  # fmt: skip
+                self._refresher.start()
+        self._wake.set()
+
+    def _refresh_loop(self, store: Any, delay_s: float) -> None:
+        while True:
+            self._wake.wait()
+            while self._wake.is_set():  # quiet for delay_s since the last write
+                self._wake.clear()
+                time.sleep(delay_s)
+            generation = getattr(store, "generation", None)
+            with self._lock:
+                recent = list(reversed(self._recent))[: self.refresh]
+            for query in recent:
+                if self._wake.is_set() or getattr(store, "generation", None) != generation:
+                    break  # written again: start over after the next pause
+                try:
+                    self.select(store, query)
+                    self.refreshed += 1
+                except Exception as e:  # noqa: BLE001 - a failed refresh only means no head start
+                    logging.getLogger(__name__).warning("view refresh failed: %s", e)

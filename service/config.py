@@ -92,6 +92,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Rows of view answers kept in all (about 3 KB each); an answer the size of the row cap "
         "is kept whole, so its pages cost a slice",
     ),
+    Setting(
+        "VIEW_REFRESH",
+        8,
+        "After a write, this many of the most recently asked view answers are computed again in "
+        "the background (0: none), so the next visitor does not wait for them",
+    ),
 )
 
 

@@ -81,6 +81,7 @@ class LimitedStore:
         self._stall_s = (
             1.0 if getattr(inner, "path", None) is not None or _is_local(inner) else None
         )
+        self.after_write: list[Callable[[], object]] = []  # e.g. the view cache's refresh
         # reads that finished quickly in a child, by (store generation, read): see `_run`
         self._proven: OrderedDict[bytes, None] = OrderedDict()
         self._proven_lock = threading.Lock()
@@ -209,17 +210,26 @@ class LimitedStore:
     def dump(self, media_type: str = "application/n-quads") -> bytes:
         return self.inner.dump(media_type)
 
+    def _wrote(self) -> None:
+        for listener in self.after_write:
+            listener()
+
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
         with self._write_lock:
             self.inner.replace_graph(graph_iri, graph)
+        self._wrote()
 
     def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
         with self._write_lock:
             self.inner.replace_graph_data(graph_iri, ntriples)
+        self._wrote()
 
     def drop_graph(self, graph_iri: str) -> bool:
         with self._write_lock:
-            return self.inner.drop_graph(graph_iri)
+            dropped = self.inner.drop_graph(graph_iri)
+        if dropped:
+            self._wrote()
+        return dropped
 
     def write(self, fn: Callable[[Store], T]) -> T:
         """Run a write (or a backup) on the inner store while no other write runs."""

@@ -164,7 +164,13 @@ def view(name: str, fmt: str | None = None) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["ratsgraph-cache"] = ViewCache(
-        int(app.config["VIEW_CACHE_SIZE"]), int(app.config["VIEW_CACHE_ROWS"])
+    cache = ViewCache(
+        int(app.config["VIEW_CACHE_SIZE"]),
+        int(app.config["VIEW_CACHE_ROWS"]),
+        int(app.config["VIEW_REFRESH"]),
     )
+    app.extensions["ratsgraph-cache"] = cache
+    store = app.extensions["ratsgraph"]
+    if hasattr(store, "after_write"):  # the LimitedStore every write goes through
+        store.after_write.append(lambda: cache.schedule_refresh(store))
     app.register_blueprint(bp)

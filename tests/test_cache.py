@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from loader import SAMPLES_DIR
@@ -78,3 +79,22 @@ def test_clients_asking_at_once_for_an_answer_being_computed_share_one_computati
         t.join()
     assert (cache.misses, cache.hits) == (1, 4)  # computed once, the other four waited for it
     assert len(answers) == 5 and all(a is answers[0] for a in answers)
+
+
+def test_after_a_write_the_views_last_asked_for_are_computed_again_before_anyone_asks(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    app = create_app({"TESTING": True, "VIEW_REFRESH": 4}, store=store)
+    client = app.test_client()
+    cache = app.extensions["ratsgraph-cache"]
+    assert vorlagen(client) == ["V1106/21"]
+    load_paths(app.extensions["ratsgraph"], [BK], jobs=1)  # a write through the service's store
+    deadline = time.monotonic() + 20
+    while cache.refreshed < 2 and time.monotonic() < deadline:  # the label lookup and the view
+        time.sleep(0.1)
+    assert cache.refreshed >= 2
+    misses = cache.misses
+    assert vorlagen(client) == ["V1106/21", "V2620/23"]
+    assert cache.misses == misses  # answered from the refreshed cache: nobody waited for it
