@@ -94,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "VIEW_REFRESH",
-        8,
+        16,
         "After a write, this many of the most recently asked view answers are computed again in "
         "the background (0: none), so the next visitor does not wait for them",
     ),
