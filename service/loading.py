@@ -84,6 +84,16 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+def failed(path: str, error: Exception, os_error: str) -> FileResult:
+    """A file that did not load, and why: a LoadError's reason, a parse error's message, an
+    OSError prefixed with where it happened (``os_error``: reading the file, or the store)."""
+    if isinstance(error, LoadError):
+        return FileResult(path, False, error.reason)
+    if isinstance(error, OSError):
+        return FileResult(path, False, f"{os_error}: {error}")
+    return FileResult(path, False, str(error))
+
+
 def prepare_document(
     path: Path, body: str = "dresden", base: str = DEFAULT_BASE
 ) -> tuple[FileResult, str]:
@@ -93,12 +103,8 @@ def prepare_document(
         if not path.exists():
             raise LoadError(str(path), "no such file")
         loaded = load_document(path, body=body, base=base, reference=load_reference(body, base))
-    except LoadError as e:
-        return FileResult(str(path), False, e.reason), ""
-    except (ValueError, SyntaxError) as e:
-        return FileResult(str(path), False, str(e)), ""
-    except OSError as e:
-        return FileResult(str(path), False, f"cannot read file: {e}"), ""
+    except (LoadError, ValueError, SyntaxError, OSError) as e:
+        return failed(str(path), e, "cannot read file"), ""
     ex = loaded.extraction
     delegations = sum(len(p.delegations) for p in ex.points)
     triples = len(loaded.triples)
@@ -120,10 +126,8 @@ def write_prepared(store: Store, result: FileResult, ntriples: str) -> FileResul
         return result
     try:
         store.replace_graph_data(result.graph, ntriples)
-    except (ValueError, SyntaxError) as e:
-        return FileResult(result.path, False, str(e))
-    except OSError as e:
-        return FileResult(result.path, False, f"store error: {e}")
+    except (ValueError, SyntaxError, OSError) as e:
+        return failed(result.path, e, "store error")
     return result
 
 
@@ -141,12 +145,8 @@ def load_file(
             if not path.exists():
                 raise LoadError(str(path), "no such file")
             return _load_rdf(store, path, RDF_SUFFIXES[suffix], body, base, graph)
-        except LoadError as e:
-            return FileResult(str(path), False, e.reason)
-        except (ValueError, SyntaxError) as e:
-            return FileResult(str(path), False, str(e))
-        except OSError as e:
-            return FileResult(str(path), False, f"store error: {e}")
+        except (LoadError, ValueError, SyntaxError, OSError) as e:
+            return failed(str(path), e, "store error")
     return write_prepared(store, *prepare_document(path, body, base))
 
 

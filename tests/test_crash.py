@@ -74,6 +74,18 @@ def kill_after(
     return done
 
 
+def load_to_the_end(folder: Path, store_dir: Path, *options: str) -> subprocess.CompletedProcess:
+    """`ratsgraph load` of the folder, not interrupted."""
+    return subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", "load", str(folder)]
+        + ["--store", str(store_dir), *options],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
 def test_a_load_killed_mid_way_leaves_every_committed_document_whole(tmp_path: Path) -> None:
     full = full_counts(tmp_path)
     folder = tmp_path / "docs"
@@ -92,14 +104,7 @@ def test_a_load_killed_mid_way_leaves_every_committed_document_whole(tmp_path: P
         assert committed <= set(counts), f"round {round_}: committed documents lost"
         half = {d: n for d, n in counts.items() if n != full[d.rsplit("-", 1)[-1]]}
         assert half == {}, f"round {round_}: half documents"
-    result = subprocess.run(
-        [sys.executable, "-c", "from service.cli import main; main()", "load", str(folder)]
-        + ["--store", str(store_dir), "--no-bulk"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    result = load_to_the_end(folder, store_dir, "--no-bulk")
     assert result.returncode == 0, result.stdout + result.stderr
     store = EmbeddedStore(store_dir, read_only=True)
     counts = document_counts(store)
@@ -119,14 +124,7 @@ def test_a_bulk_load_killed_mid_way_leaves_no_store_and_the_next_one_completes(
     assert len(read) >= 10
     assert not store_dir.exists(), "a killed bulk load must not leave a (half) store"
     assert [p.name.split("-")[0] for p in tmp_path.glob(".loading-*")] == [".loading"]
-    result = subprocess.run(
-        [sys.executable, "-c", "from service.cli import main; main()", "load", str(folder)]
-        + ["--store", str(store_dir)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    result = load_to_the_end(folder, store_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bulk loading" in result.stdout
     assert "80 of 80 files loaded, 0 failed." in result.stdout
