@@ -1,14 +1,16 @@
 """`ratsgraph serve`: gunicorn workers, each with its own store handle, opened after the fork.
 
 The serving architecture, chosen by measurement (bench/RESULTS.md):
-* one worker (the default): one process owns the on-disk store read-write, with threads; pyoxigraph
-  releases the GIL while it evaluates, so threads overlap on queries but not on Python work;
-* ``--workers N`` on a directory: N processes, each opening the store *read-only*. Only one process
-  can open an on-disk store read-write, but any number can read it, and a writer (`ratsgraph load`)
-  can run beside them. A read-only handle is a snapshot, so each worker reopens it when the store's
-  files change (checked at most once a second);
+* one worker (the default): one process owns the on-disk store read-write, with threads. Queries
+  already use every core (each runs in a forked child, or, proven fast, in a thread while pyoxigraph
+  releases the GIL): `/sparql` answered 82 requests/s with one worker and with two;
+* ``--workers N`` on a directory: N processes, each opening the store *read-only*, which doubles what
+  Python bounds (cached views: 338 -> 732 requests/s). pyoxigraph leaves a read-only handle beside a
+  writer undefined, so nothing writes the store meanwhile (`service.holder` makes `load` refuse and
+  keeps this mode from starting beside a writer). Each worker reopens its snapshot should the
+  store's files change all the same (checked at most once a second);
 * ``--workers N`` on a SPARQL URL: N stateless processes in front of one SPARQL server (e.g.
-  `oxigraph serve`), which uses every core for the queries.
+  `oxigraph serve`), which uses every core for the queries and takes the writes.
 """
 
 from __future__ import annotations
