@@ -40,10 +40,10 @@ from .store import (
     MEDIA_GRAPH,
     MEDIA_RESULTS,
     SelectResult,
-    _term,
     drop_graph_update,
     graph_to_ntriples,
     replace_graph_update,
+    select_result_from_json,
 )
 
 USER_ENV = "RATSGRAPH_REMOTE_USER"
@@ -238,11 +238,10 @@ class RemoteStore:
 
     def select(self, query: str) -> SelectResult:
         body = self._read(query, "application/sparql-results+json")
-        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        if not isinstance(result, ox.QuerySolutions):
-            raise ValueError("expected a SELECT query")
-        columns = [v.value for v in result.variables]
-        return SelectResult(columns, [{c: _term(sol[c]) for c in columns} for sol in result])
+        try:
+            return select_result_from_json(body)
+        except (ValueError, KeyError, TypeError) as e:  # an ASK's boolean, or no JSON results
+            raise ValueError(f"expected the results of a SELECT query from {self.query_url}") from e
 
     def ask(self, query: str) -> bool:
         body = self._read(query, "application/sparql-results+json")
