@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from loader import SAMPLES_DIR
 from loader.extract import explain, extract_text
 from loader.model import Extraction
 
+from .conftest import CORPUS
+
 AUSFERTIGUNG = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
 KONTROLLE = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
-RECOMMENDATION_621664 = Path("/work/shared/corpus/ratsinfo/files/621664.txt")
+RECOMMENDATION_621664 = CORPUS / "ratsinfo" / "files" / "621664.txt"
 
 
 def planning(ext: Extraction) -> tuple[bool, list[tuple[int | None, bool, bool]]]:
