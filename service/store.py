@@ -143,12 +143,20 @@ def select_result_from_json(body: bytes) -> SelectResult:
                 lang = t.get("xml:lang")
                 datatype = None if lang else t.get("datatype", XSD_STRING)
                 row[c] = Term("literal", t["value"], datatype, lang)
-            elif t["type"] == "triple":
-                row[c] = Term("triple", json.dumps(t["value"]))
+            elif t["type"] == "triple":  # RDF-star: written as Oxigraph writes a quoted triple
+                return _select_via_oxigraph(body)
             else:  # uri, bnode
                 row[c] = Term(t["type"], t["value"])
         rows.append(row)
     return SelectResult(columns, rows)
+
+
+def _select_via_oxigraph(body: bytes) -> SelectResult:
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(result, ox.QuerySolutions):
+        raise ValueError("expected a SELECT query")
+    columns = [v.value for v in result.variables]
+    return SelectResult(columns, [{c: _term(sol[c]) for c in columns} for sol in result])
 
 
 def graph_to_ntriples(graph: Graph) -> str:

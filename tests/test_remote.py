@@ -308,3 +308,22 @@ def test_views_on_virtuoso_answer_as_embedded(virtuoso: str, sample_store_dir: P
             with create_app({"TESTING": True}, store=store).app_context():
                 answers.append(run_view(name, values).rows)
         assert answers[1] == answers[0], name
+
+
+def test_select_gives_the_same_terms_for_every_kind_of_value(fresh_store) -> None:  # noqa: ANN001
+    """Rows come from the JSON results on both backends; every kind of term reads back alike."""
+    from service.store import Term  # noqa: PLC0415
+
+    row = fresh_store.select(
+        "SELECT ?iri ?plain ?lang ?int ?date ?missing WHERE { BIND(<https://example.org/x> AS ?iri)"
+        ' BIND("a" AS ?plain) BIND("b"@de AS ?lang) BIND(3 AS ?int)'
+        ' BIND("2023-06-30"^^<http://www.w3.org/2001/XMLSchema#date> AS ?date) }'
+    ).rows[0]
+    assert row == {
+        "iri": Term("uri", "https://example.org/x"),
+        "plain": Term("literal", "a", "http://www.w3.org/2001/XMLSchema#string"),
+        "lang": Term("literal", "b", None, "de"),
+        "int": Term("literal", "3", "http://www.w3.org/2001/XMLSchema#integer"),
+        "date": Term("literal", "2023-06-30", "http://www.w3.org/2001/XMLSchema#date"),
+        "missing": None,
+    }
