@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from .errors import LoadError
-from .graph import DocumentInfo, Triple, build_triples, new_graph
+from .graph import DocumentInfo, Triple, build_triples, graph_of
 from .iris import DEFAULT_BASE, Minter
 from .model import Extraction
 from .ntriples import to_ntriples
@@ -33,10 +33,7 @@ class LoadedDocument:
     @cached_property
     def graph(self) -> Graph:
         """The triples as an rdflib graph, built on first use (loading needs only `ntriples`)."""
-        g = new_graph()
-        for t in self.triples:
-            g.add(t)
-        return g
+        return graph_of(self.triples)
 
     @cached_property
     def ntriples(self) -> str:

@@ -187,15 +187,14 @@ def drop_graph_update(graph_iri: str) -> str:
     )
 
 
-def replace_graph_update(graph_iri: str, graph: Graph | str) -> str:
-    """One SPARQL Update that replaces a named graph and keeps the default graph their merge.
-
-    ``graph`` is an rdflib graph or its N-Triples (as `graph_to_ntriples` writes them)."""
+def replace_graph_update(graph_iri: str, ntriples: str) -> str:
+    """One SPARQL Update that replaces a named graph, given as N-Triples (`graph_to_ntriples`),
+    and keeps the default graph their merge."""
     iri = ox.NamedNode(graph_iri)
-    body = graph if isinstance(graph, str) else graph_to_ntriples(graph)
     # one INSERT DATA for both copies, so blank node labels denote the same nodes in each
     return (
-        f"{drop_graph_update(graph_iri)} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}}\n{body}\n}}"
+        f"{drop_graph_update(graph_iri)} ;\n"
+        f"INSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}}\n{ntriples}\n}}"
     )
 
 
