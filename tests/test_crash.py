@@ -74,6 +74,16 @@ def kill_after(
     return done
 
 
+def copies_of_the_samples(tmp_path: Path, n: int) -> Path:
+    """A folder of ``n`` copies each of the sample Beschlussausfertigung and Beschlusskontrolle."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(n):
+        shutil.copy(BA, folder / f"doc-{i:03d}-BA.txt")
+        shutil.copy(BK, folder / f"doc-{i:03d}-BK.txt")
+    return folder
+
+
 def load_to_the_end(folder: Path, store_dir: Path, *options: str) -> subprocess.CompletedProcess:
     """`ratsgraph load` of the folder, not interrupted."""
     return subprocess.run(
@@ -88,11 +98,7 @@ def load_to_the_end(folder: Path, store_dir: Path, *options: str) -> subprocess.
 
 def test_a_load_killed_mid_way_leaves_every_committed_document_whole(tmp_path: Path) -> None:
     full = full_counts(tmp_path)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for i in range(15):
-        shutil.copy(BA, folder / f"doc-{i:03d}-BA.txt")
-        shutil.copy(BK, folder / f"doc-{i:03d}-BK.txt")
+    folder = copies_of_the_samples(tmp_path, 15)
     store_dir = tmp_path / "store"
     rng = random.Random(5)
     committed: set[str] = set()
@@ -114,11 +120,7 @@ def test_a_load_killed_mid_way_leaves_every_committed_document_whole(tmp_path: P
 def test_a_bulk_load_killed_mid_way_leaves_no_store_and_the_next_one_completes(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for i in range(40):
-        shutil.copy(BA, folder / f"doc-{i:03d}-BA.txt")
-        shutil.copy(BK, folder / f"doc-{i:03d}-BK.txt")
+    folder = copies_of_the_samples(tmp_path, 40)
     store_dir = tmp_path / "store"
     read = kill_after(folder, store_dir, 10, random.Random(7), mode="--bulk")
     assert len(read) >= 10
