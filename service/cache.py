@@ -1,15 +1,21 @@
 """Answers of views cached per state of the store: a repeated summary costs a lookup, not a scan.
 
 Aggregates over the whole graph are slow in Oxigraph (`actor-summary` took about 2 s at 10k
-resolutions) while their answer changes only when a document is written. The key is the bound
-query text plus the store's ``generation`` (an embedded store counts its own writes; a read-only
-snapshot changes when it reopens on new files). A store without a generation — a remote SPARQL
-server that other clients may write — is never cached.
+resolutions, 12 s at 100k) while their answer changes only when a document is written. An answer
+is kept with the store's ``generation`` it was computed at (an embedded store counts its own
+writes; a read-only snapshot changes when it reopens on new files) and is *fresh* while the store
+is still there. A store without a generation — a remote SPARQL server that other clients may
+write — is never cached.
 
-After a write, the answers most recently asked for are computed again in the background
-(`schedule_refresh`), so the views people are looking at do not make the next visitor wait for a
-computation that takes seconds on a large store; a visitor who comes meanwhile waits for that
-computation instead of starting a second one.
+After a write:
+
+* the answers most recently asked for are computed again in the background
+  (`schedule_refresh`), so the next visitor usually finds them ready;
+* visitors asking meanwhile share that one computation instead of starting their own;
+* a view whose last computation took longer than ``stale_after_s`` (seconds; on a large store) is
+  answered from its previous answer, marked stale with the time it was computed, when the new one
+  is not ready within ``stale_after_s``; the new one replaces it as soon as it is. A client that
+  sends ``Cache-Control: no-cache`` waits for the fresh answer (`answer(..., stale_after_s=None)`).
 """
 
 from __future__ import annotations
@@ -18,14 +24,34 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from .store import SelectResult
 
 
+@dataclass
+class Entry:
+    """One query's latest answer: the store generation it belongs to, when it was computed (epoch
+    seconds) and how long that took."""
+
+    generation: Any
+    result: SelectResult
+    computed_at: float
+    cost_s: float
+
+
+@dataclass
+class Computation:
+    """An answer being computed for one (generation, query); others wait on ``done``."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    entry: Entry | None = None  # set when it succeeded
+
+
 class ViewCache:
-    """A small LRU of SELECT answers keyed on (store generation, query text), holding at most
-    ``size`` answers and ``max_rows`` rows in all (a row of a view is about 3 KB in memory)."""
+    """An LRU of SELECT answers, one per query text, holding at most ``size`` answers and
+    ``max_rows`` rows in all (a row of a view is about 3 KB in memory)."""
 
     def __init__(self, size: int, max_rows: int = 50_000, refresh: int = 0) -> None:
         self.size = size
@@ -35,77 +61,112 @@ class ViewCache:
         self._wake = threading.Event()
         self._refresher: threading.Thread | None = None
         self._recent: OrderedDict[str, None] = OrderedDict()  # queries asked, latest last
-        self._entries: OrderedDict[tuple[Any, str], SelectResult] = OrderedDict()
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._rows = 0
         self._lock = threading.Lock()
-        self._computing: dict[tuple[Any, str], threading.Lock] = {}  # one computation per key
+        self._computing: dict[tuple[Any, str], Computation] = {}  # one computation per key
         self.hits = 0
         self.misses = 0
+        self.stale = 0  # answers given from a previous state of the store
 
     def applies(self, store: Any) -> bool:
         """Whether answers from ``store`` are cached (it counts its writes, and the cache is on)."""
         return getattr(store, "generation", None) is not None and self.size > 0
 
-    def _hit(self, key: tuple[Any, str]) -> SelectResult | None:
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-        if hit is not None and hit.truncated:
-            from .limits import note_truncated  # noqa: PLC0415
-
-            note_truncated()
-        return hit
-
     def select(self, store: Any, query: str) -> SelectResult:
-        """``store.select(query)``, or the answer it gave for this query at this generation.
+        """``store.select(query)``, or the answer it gave for this query at this generation."""
+        return self.answer(store, query)[0]
 
-        Requests for an answer being computed wait for that computation instead of starting their
-        own: after a write, a popular view that takes seconds is computed once, not once per
-        client (their wait still counts against their own time limit, in the store's slots)."""
+    def answer(
+        self, store: Any, query: str, stale_after_s: float | None = None
+    ) -> tuple[SelectResult, float | None]:
+        """The answer to ``query`` and, when it is a previous state's (stale), when it was computed.
+
+        ``stale_after_s``: how long to wait for a fresh answer before giving the previous one, if
+        the previous one took longer than that to compute; None waits for the fresh answer."""
         generation = getattr(store, "generation", None)
         if generation is None or self.size <= 0:
-            return store.select(query)
+            return store.select(query), None
         key = (generation, query)
         with self._lock:
             self._recent[query] = None
             self._recent.move_to_end(query)
             while len(self._recent) > 64:
                 self._recent.popitem(last=False)
-        hit = self._hit(key)
-        if hit is not None:
-            return hit
+            entry = self._entries.get(query)
+            if entry is not None:
+                self._entries.move_to_end(query)
+                if entry.generation == generation:
+                    self.hits += 1
+                    return self._given(entry.result), None
+            running = self._computing.get(key)
+            if running is None:
+                running = self._computing[key] = Computation()
+                mine = True
+            else:
+                mine = False
+        previous = entry if stale_after_s is not None and entry is not None else None
+        if previous is not None and previous.cost_s <= stale_after_s:
+            previous = None  # a quick view: waiting for its fresh answer costs less than staleness
+        if mine and previous is None:
+            self._compute(store, key, running)  # in this thread, under this request's time limit
+        elif mine:
+            threading.Thread(
+                target=self._compute, args=(store, key, running), daemon=True, name="view-compute"
+            ).start()
+        if previous is not None and not running.done.wait(stale_after_s):
+            with self._lock:
+                self.stale += 1
+            return self._given(previous.result), previous.computed_at
+        running.done.wait()  # bounded: the computation has its own time limit
+        if running.entry is None:  # it failed (its error went to the thread that computed it)
+            return self.answer(store, query, None)  # try once more, in this thread
         with self._lock:
-            gate = self._computing.setdefault(key, threading.Lock())
-        with gate:  # the wait is bounded: the computation holding it has its own time limit
-            try:
-                hit = self._hit(key)  # computed by the request we waited for
-                if hit is not None:
-                    return hit
-                result = store.select(query)
-                self._keep(key, result, getattr(store, "generation", None))
-            finally:
-                with self._lock:
-                    self._computing.pop(key, None)
+            self.hits += 0 if mine else 1
+        return self._given(running.entry.result), None
+
+    def _given(self, result: SelectResult) -> SelectResult:
+        if result.truncated:
+            from .limits import note_truncated  # noqa: PLC0415
+
+            note_truncated()
         return result
 
-    def _keep(self, key: tuple[Any, str], result: SelectResult, current: Any) -> None:
-        """Keep an answer computed at generation ``key[0]``; the store is now at ``current``. An
-        answer the store has moved past since (a write while it ran) is not kept; keeping one of
-        the current generation drops the answers of older ones, which nothing can ask for."""
+    def _compute(self, store: Any, key: tuple[Any, str], running: Computation) -> None:
+        """Compute one answer, keep it, and wake those waiting for it (also when it fails)."""
+        try:
+            started = time.monotonic()
+            result = store.select(key[1])
+            entry = Entry(key[0], result, time.time(), time.monotonic() - started)
+            self._keep(key[1], entry, getattr(store, "generation", None))
+            running.entry = entry
+        except Exception as e:
+            if threading.current_thread().name == "view-compute":  # nobody to raise it to
+                logging.getLogger(__name__).warning("view computation failed: %s", e)
+                return
+            raise
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            running.done.set()
+
+    def _keep(self, query: str, entry: Entry, current: Any) -> None:
+        """Keep ``entry`` as the query's latest answer unless one of the store's current
+        generation is kept already (this one was computed before a write that came since)."""
         with self._lock:
             self.misses += 1
-            if key[0] != current:
+            kept = self._entries.get(query)
+            if kept is not None and kept.generation == current and entry.generation != current:
                 return
-            for stale in [k for k in self._entries if k[0] != current]:
-                self._rows -= len(self._entries.pop(stale).rows)
-            if len(result.rows) <= self.max_rows and key not in self._entries:
-                self._entries[key] = result
-                self._rows += len(result.rows)
-                while len(self._entries) > self.size or self._rows > self.max_rows:
-                    _, old = self._entries.popitem(last=False)
-                    self._rows -= len(old.rows)
+            if len(entry.result.rows) > self.max_rows:
+                return
+            if kept is not None:
+                self._rows -= len(self._entries.pop(query).result.rows)
+            self._entries[query] = entry
+            self._rows += len(entry.result.rows)
+            while len(self._entries) > self.size or self._rows > self.max_rows:
+                _, old = self._entries.popitem(last=False)
+                self._rows -= len(old.result.rows)
 
     def schedule_refresh(self, store: Any, delay_s: float = 1.0) -> None:
         """After a write: recompute the ``refresh`` most recently used answers once writes have
@@ -120,6 +181,27 @@ class ViewCache:
                 )  # fmt: skip
                 self._refresher.start()
         self._wake.set()
+
+    def warm(self, store: Any, queries: list[str]) -> threading.Thread | None:
+        """Compute ``queries`` in the background (when a server starts), so that the first
+        visitors of the views on a large store do not wait for their first computation."""
+        if not queries or not self.applies(store):
+            return None
+        with self._lock:
+            for query in reversed(queries):
+                self._recent[query] = None
+                self._recent.move_to_end(query, last=False)
+
+        def run() -> None:
+            for query in queries:
+                try:
+                    self.select(store, query)
+                except Exception as e:  # noqa: BLE001 - a failed warm-up only means no head start
+                    logging.getLogger(__name__).warning("view warm-up failed: %s", e)
+
+        thread = threading.Thread(target=run, daemon=True, name="view-cache-warm")
+        thread.start()
+        return thread
 
     def _refresh_loop(self, store: Any, delay_s: float) -> None:
         while True:

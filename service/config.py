@@ -98,6 +98,19 @@ SETTINGS: tuple[Setting, ...] = (
         "After a write, this many of the most recently asked view answers are computed again in "
         "the background (0: none), so the next visitor does not wait for them",
     ),
+    Setting(
+        "VIEW_STALE_AFTER_S",
+        0.05,
+        "After a write, a view whose last computation took longer than this many seconds is "
+        "answered from its previous answer, marked stale, if the new one is not ready by then "
+        "(0: always wait; a request with Cache-Control: no-cache waits)",
+    ),
+    Setting(
+        "VIEW_WARM",
+        True,
+        "When a server starts, compute every view's answer without parameters and for its "
+        "example in the background, so its first visitors do not wait for them",
+    ),
 )
 
 

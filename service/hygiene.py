@@ -1,7 +1,8 @@
 """HTTP hygiene for the read-only API: ETag and Cache-Control on GET answers, 304, and CORS.
 
 Every successful GET of a page, view, SPARQL result or description gets a strong ETag from its
-body and a ``Cache-Control`` of ``CACHE_MAX_AGE`` seconds; a client sending the same ETag in
+body and a ``Cache-Control`` of ``CACHE_MAX_AGE`` seconds (not an answer that says ``no-cache``,
+such as a view's stale answer); a client sending the same ETag in
 ``If-None-Match`` gets a 304 with no body. Read-only requests may come from any origin (CORS ``*``):
 the data is public, and writes (issue 5's upload API) are not covered by this.
 """
@@ -39,7 +40,8 @@ def add_validators(resp: Response) -> Response:
         return resp
     if resp.get_etag()[0] is None:
         resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
-    if not resp.cache_control.max_age and not resp.cache_control.no_store:
+    control = resp.cache_control
+    if not control.max_age and not control.no_store and not control.no_cache:
         resp.cache_control.public = True
         resp.cache_control.max_age = int(current_app.config["CACHE_MAX_AGE"])
     return resp.make_conditional(request)

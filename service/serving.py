@@ -75,7 +75,7 @@ def app_factory(
     """What each worker calls after the fork to build its app and open its own store handle."""
 
     def make() -> Flask:
-        from . import create_app  # noqa: PLC0415
+        from . import create_app, views  # noqa: PLC0415
         from .store import open_store  # noqa: PLC0415
 
         if location.startswith(("http://", "https://")):
@@ -84,7 +84,9 @@ def app_factory(
             store = SnapshotStore(location)
         else:
             store = open_store(location)
-        return create_app(config, store=store)
+        app = create_app(config, store=store)
+        views.warm(app)
+        return app
 
     return make
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from werkzeug.http import http_date
 
 from . import get_store, paging
 from .cache import ViewCache
@@ -57,19 +61,44 @@ def _page_of(bound: str, page: paging.Page) -> tuple[SelectResult, bool]:
 
     Where answers are cached, the whole answer (up to the row cap) is computed once per state of
     the store and every page is cut from it: an answer that grows with the data costs its full
-    computation once, not once per page (its ORDER BY needs every row, whatever the LIMIT). A
-    page past the row cap, or a store that is not cached, asks the store for the page alone."""
-    if current_app.extensions["ratsgraph-cache"].applies(get_store()):
-        whole = cached_select(bound)
+    computation once, not once per page (its ORDER BY needs every row, whatever the LIMIT). After a
+    write, a slow view may be answered from its previous answer while the new one is computed
+    (`service/cache.py`); ``g.stale_since`` then says when that answer was computed. A page past the
+    row cap, or a store that is not cached, asks the store for the page alone."""
+    cache: ViewCache = current_app.extensions["ratsgraph-cache"]
+    if cache.applies(get_store()):
+        whole, g.stale_since = cache.answer(get_store(), bound, _stale_after())
         end = page.offset + page.size
         if end <= len(whole.rows) or not whole.truncated:
             if end < len(whole.rows):
                 g.truncated = False  # a page inside the capped answer is not cut by the cap
             rows = SelectResult(whole.columns, whole.rows[page.offset : end])
             return rows, end < len(whole.rows) or whole.truncated
+        g.stale_since = None
     fetched = cached_select(paging.page_query(bound, page))
     result, more = paging.cut(fetched, page)
     return result, more or fetched.truncated  # the row cap (limits.py) cut it
+
+
+def _stale_after() -> float | None:
+    """How long this request waits for a view's fresh answer before taking its previous one; None
+    (wait for it) when the client asks for a fresh answer with ``Cache-Control: no-cache`` (a
+    browser's hard reload) or ``Pragma: no-cache``, or ``VIEW_STALE_AFTER_S`` is 0."""
+    limit = float(current_app.config["VIEW_STALE_AFTER_S"])
+    asked_fresh = request.cache_control.no_cache or "no-cache" in request.pragma
+    return None if limit <= 0 or asked_fresh else limit
+
+
+def stale_headers(since: float | None) -> dict[str, str]:
+    """Headers of an answer given from a previous state of the store: when it was computed, and
+    that nobody may keep it (the fresh answer is on its way)."""
+    if since is None:
+        return {}
+    return {
+        "X-Ratsgraph-Stale": "true",
+        "X-Ratsgraph-Computed-At": http_date(since),
+        "Cache-Control": "no-cache",
+    }
 
 
 def cached_select(query: str) -> SelectResult:
@@ -139,6 +168,13 @@ def view(name: str, fmt: str | None = None) -> Any:
     result, more = _page_of(bound, page)
     following = paging.next_url(page) if more else None
     links = {"Link": f'<{following}>; rel="next"'} if following else {}
+    stale_since = g.get("stale_since")
+    links.update(stale_headers(stale_since))
+    computed_at = (
+        datetime.fromtimestamp(stale_since, UTC).isoformat(timespec="seconds")
+        if stale_since is not None
+        else None
+    )
     if fmt == "csv":
         return Response(
             as_csv(result),
@@ -153,14 +189,41 @@ def view(name: str, fmt: str | None = None) -> Any:
             "offset": page.offset,
             "truncated": more,
             "next": following,
+            "stale": stale_since is not None,
         }
+        if computed_at is not None:  # an earlier state's answer; the fresh one is being computed
+            body["computed_at"] = computed_at
         return jsonify(body), 200, links
     if fmt not in (None, "html"):
         raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json or csv")
     html = render_template(
-        "view.html", query=query, values=values, result=result, next_url=following
+        "view.html",
+        query=query,
+        values=values,
+        result=result,
+        next_url=following,
+        computed_at=computed_at,
     )
     return html, 200, links
+
+
+def warm(app: Flask) -> threading.Thread | None:
+    """When a server starts (``VIEW_WARM``): compute each view's answer without parameters and for
+    its example (`# example:`, the link on the start page) in the background, so on a large store
+    the first visitors of these views do not wait seconds for their first computation."""
+    if not app.config["VIEW_WARM"]:
+        return None
+    with app.app_context():
+        bound: list[str] = []
+        for query in load_queries(queries_dir()).values():
+            for values in ({}, dict(parse_qsl(query.example))):
+                try:
+                    text = query.bind(resolve_iri_params(query, values))
+                except UserError:  # an example naming an actor this store does not have
+                    continue
+                if text not in bound:
+                    bound.append(text)
+        return current_app.extensions["ratsgraph-cache"].warm(get_store(), bound)
 
 
 def init_app(app: Flask) -> None:

@@ -98,3 +98,93 @@ def test_after_a_write_the_views_last_asked_for_are_computed_again_before_anyone
     misses = cache.misses
     assert vorlagen(client) == ["V1106/21", "V2620/23"]
     assert cache.misses == misses  # answered from the refreshed cache: nobody waited for it
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # every pair of triples: ~0.2 s
+
+
+def count(result: SelectResult) -> int:
+    return int(result.rows[0]["n"].value)
+
+
+def test_after_a_write_a_slow_view_is_answered_from_its_previous_answer_until_the_new_one_is_ready(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    cache = ViewCache(8)
+    before, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
+    assert stale_since is None  # nothing earlier to give: computed and waited for
+    load_paths(store, [BK], jobs=1)
+    asked = time.time()
+    earlier, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
+    assert count(earlier) == count(before)  # the answer before the write, at once …
+    assert stale_since is not None and stale_since <= asked  # … saying when it was computed
+    fresh, stale_since = cache.answer(store, SLOW, stale_after_s=None)  # waits for the new one
+    assert stale_since is None and count(fresh) > count(before)
+    assert (cache.misses, cache.stale) == (2, 1)  # the new answer was computed once
+
+
+def test_a_quick_view_is_always_fresh_after_a_write(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    cache = ViewCache(8)
+    quick = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }"
+    before, _ = cache.answer(store, quick, stale_after_s=10.0)
+    load_paths(store, [BK], jobs=1)
+    after, stale_since = cache.answer(store, quick, stale_after_s=10.0)
+    assert stale_since is None and count(after) > count(before)
+    assert cache.stale == 0
+
+
+def test_a_stale_view_answer_says_so_and_a_client_can_ask_for_the_fresh_one(
+    tmp_path: Path,
+) -> None:
+    views = tmp_path / "queries"
+    views.mkdir()
+    (views / "pairs.rq").write_text(
+        "# title: Paare / Pairs of triples\n# description: slow on purpose\n" + SLOW + "\n"
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    app = create_app(
+        {"TESTING": True, "QUERIES_DIR": views, "VIEW_STALE_AFTER_S": 0.01}, store=store
+    )
+    client = app.test_client()
+    first = client.get("/views/pairs.json")
+    assert first.get_json()["stale"] is False and "X-Ratsgraph-Stale" not in first.headers
+    load_paths(app.extensions["ratsgraph"], [BK], jobs=1)
+    page = client.get("/views/pairs").get_data(as_text=True)  # the new answer takes ~0.5 s
+    assert 'id="stale"' in page and "wird berechnet" in page
+    stale = client.get("/views/pairs.json")
+    body = stale.get_json()
+    assert (body["rows"], body["stale"]) == (first.get_json()["rows"], True)
+    assert body["computed_at"].endswith("+00:00")
+    assert stale.headers["X-Ratsgraph-Stale"] == "true"
+    assert stale.headers["Cache-Control"] == "no-cache"  # no proxy may keep it
+    assert "X-Ratsgraph-Computed-At" in stale.headers
+    fresh = client.get("/views/pairs.json", headers={"Cache-Control": "no-cache"})
+    assert fresh.get_json()["stale"] is False
+    assert fresh.get_json()["rows"] != first.get_json()["rows"]
+    assert "no-cache" not in fresh.headers["Cache-Control"]
+
+
+def test_a_starting_server_computes_each_views_default_and_example_answer(
+    tmp_path: Path,
+) -> None:
+    from service import views  # noqa: PLC0415
+
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA, BK], jobs=1)
+    app = create_app({"TESTING": True}, store=store)
+    cache = app.extensions["ratsgraph-cache"]
+    warming = views.warm(app)
+    assert warming is not None
+    warming.join(60)
+    misses = cache.misses
+    client = app.test_client()
+    for url in ("/views/open-points.json?actor=Oberbürgermeister", "/views/framework.json"):
+        assert client.get(url).status_code == 200
+    assert cache.misses == misses  # both were ready when first asked for
+    off = create_app({"TESTING": True, "VIEW_WARM": False}, store=store)
+    assert views.warm(off) is None
