@@ -43,8 +43,9 @@ class Entry:
 
 @dataclass
 class Computation:
-    """An answer being computed for one (generation, query); others wait on ``done``."""
+    """An answer being computed for a query at one generation; others wait on ``done``."""
 
+    generation: Any
     done: threading.Event = field(default_factory=threading.Event)
     entry: Entry | None = None  # set when it succeeded
 
@@ -64,7 +65,9 @@ class ViewCache:
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._rows = 0
         self._lock = threading.Lock()
-        self._computing: dict[tuple[Any, str], Computation] = {}  # one computation per key
+        # at most one shared computation per query: writes in quick succession do not pile up
+        # computations of states already gone
+        self._computing: dict[str, Computation] = {}
         self.hits = 0
         self.misses = 0
         self.stale = 0  # answers given from a previous state of the store
@@ -87,7 +90,6 @@ class ViewCache:
         generation = getattr(store, "generation", None)
         if generation is None or self.size <= 0:
             return store.select(query), None
-        key = (generation, query)
         with self._lock:
             self._recent[query] = None
             self._recent.move_to_end(query)
@@ -99,31 +101,38 @@ class ViewCache:
                 if entry.generation == generation:
                     self.hits += 1
                     return self._given(entry.result), None
-            running = self._computing.get(key)
+            running = self._computing.get(query)
+            mine = running is None
             if running is None:
-                running = self._computing[key] = Computation()
-                mine = True
-            else:
-                mine = False
+                running = self._computing[query] = Computation(generation)
         previous = entry if stale_after_s is not None and entry is not None else None
         if previous is not None and previous.cost_s <= stale_after_s:
             previous = None  # a quick view: waiting for its fresh answer costs less than staleness
+        if running.generation != generation:  # an earlier state's answer is still being computed
+            if previous is not None:
+                return self._stale(previous)
+            return self._given(self._compute_alone(store, query, generation)), None
         if mine and previous is None:
-            self._compute(store, key, running)  # in this thread, under this request's time limit
+            self._compute(store, query, running)  # in this thread, under this request's limit
         elif mine:
             threading.Thread(
-                target=self._compute, args=(store, key, running), daemon=True, name="view-compute"
-            ).start()
+                target=self._compute, args=(store, query, running), daemon=True,
+                name="view-compute",
+            ).start()  # fmt: skip
         if previous is not None and not running.done.wait(stale_after_s):
-            with self._lock:
-                self.stale += 1
-            return self._given(previous.result), previous.computed_at
+            return self._stale(previous)
         running.done.wait()  # bounded: the computation has its own time limit
         if running.entry is None:  # it failed (its error went to the thread that computed it)
-            return self.answer(store, query, None)  # try once more, in this thread
-        with self._lock:
-            self.hits += 0 if mine else 1
+            return self._given(self._compute_alone(store, query, generation)), None
+        if not mine:
+            with self._lock:
+                self.hits += 1
         return self._given(running.entry.result), None
+
+    def _stale(self, previous: Entry) -> tuple[SelectResult, float]:
+        with self._lock:
+            self.stale += 1
+        return self._given(previous.result), previous.computed_at
 
     def _given(self, result: SelectResult) -> SelectResult:
         if result.truncated:
@@ -132,14 +141,10 @@ class ViewCache:
             note_truncated()
         return result
 
-    def _compute(self, store: Any, key: tuple[Any, str], running: Computation) -> None:
-        """Compute one answer, keep it, and wake those waiting for it (also when it fails)."""
+    def _compute(self, store: Any, query: str, running: Computation) -> None:
+        """Compute the shared answer, keep it, and wake those waiting for it (also when it fails)."""
         try:
-            started = time.monotonic()
-            result = store.select(key[1])
-            entry = Entry(key[0], result, time.time(), time.monotonic() - started)
-            self._keep(key[1], entry, getattr(store, "generation", None))
-            running.entry = entry
+            running.entry = self._compute_entry(store, query, running.generation)
         except Exception as e:
             if threading.current_thread().name == "view-compute":  # nobody to raise it to
                 logging.getLogger(__name__).warning("view computation failed: %s", e)
@@ -147,8 +152,28 @@ class ViewCache:
             raise
         finally:
             with self._lock:
-                self._computing.pop(key, None)
+                if self._computing.get(query) is running:
+                    del self._computing[query]
             running.done.set()
+
+    def _compute_alone(self, store: Any, query: str, generation: Any) -> SelectResult:
+        """Compute an answer in this thread, not shared: the shared computation is of an earlier
+        state, or failed."""
+        return self._compute_entry(store, query, generation).result
+
+    def _compute_entry(self, store: Any, query: str, generation: Any) -> Entry:
+        started = time.monotonic()
+        result = store.select(query)
+        entry = Entry(generation, result, time.time(), time.monotonic() - started)
+        self._keep(query, entry, getattr(store, "generation", None))
+        return entry
+
+    def wait_idle(self, query: str) -> None:
+        """Wait until no computation of ``query`` is running (the refresh's turn comes after)."""
+        with self._lock:
+            running = self._computing.get(query)
+        if running is not None:
+            running.done.wait()
 
     def _keep(self, query: str, entry: Entry, current: Any) -> None:
         """Keep ``entry`` as the query's latest answer unless one of the store's current
@@ -216,6 +241,7 @@ class ViewCache:
                 if self._wake.is_set() or getattr(store, "generation", None) != generation:
                     break  # written again: start over after the next pause
                 try:
+                    self.wait_idle(query)  # one begun before the write: then this state's
                     self.select(store, query)
                     self.refreshed += 1
                 except Exception as e:  # noqa: BLE001 - a failed refresh only means no head start

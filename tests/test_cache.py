@@ -188,3 +188,27 @@ def test_a_starting_server_computes_each_views_default_and_example_answer(
     assert cache.misses == misses  # both were ready when first asked for
     off = create_app({"TESTING": True, "VIEW_WARM": False}, store=store)
     assert views.warm(off) is None
+
+
+def test_writes_in_quick_succession_do_not_pile_up_computations_of_a_slow_view(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    cache = ViewCache(8)
+    first, _ = cache.answer(store, SLOW, stale_after_s=0.01)
+    load_paths(store, [BK], jobs=1)  # a write: the answer is computed again, in the background
+    assert cache.answer(store, SLOW, stale_after_s=0.01)[1] is not None
+    # another write while that computation runs
+    assert store.drop_graph(
+        "https://w3id.org/ratsgraph/id/dresden/document/V2620-23_Beschlusskontrolle_Hausmitteilung"
+    )
+    earlier, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
+    assert stale_since is not None
+    computing = [t for t in threading.enumerate() if t.name == "view-compute"]
+    assert len(computing) == 1  # the second write started no second computation
+    cache.wait_idle(SLOW)
+    assert cache.misses == 2
+    fresh, stale_since = cache.answer(store, SLOW, stale_after_s=None)
+    assert stale_since is None and cache.misses == 3
+    assert count(fresh) == count(first)  # the second write undid the first
