@@ -1,12 +1,16 @@
-"""Serving a large store: every view over HTTP, its first answer and repeats, and `serve`'s memory.
+"""Serving a large store: every view over HTTP, at start and in a steady state with writes.
 
-A `ratsgraph serve` (one worker, the default) on a copy of the dataset's store; each view is asked
-four times for its first page of 100 rows: the first request computes the answer (and caches it
-whole), the repeats are cut from the cache. Then one document is uploaded (a write), and after the
-time the first computations took, every view is asked once more: the refresh after a write
-(`VIEW_REFRESH`) should have computed them already. Reports the times and the server's peak RSS.
+A `ratsgraph serve` (one worker, default settings) on a copy of the dataset's store:
 
-Run: ``.venv/bin/python bench/bench_serve_scale.py [--size 100000]``.
+1. **start**: as soon as it answers, each view is asked once for its first page of 100 rows (the
+   server is meanwhile computing its views' default and example answers, `VIEW_WARM`);
+2. **steady state**: for ``--seconds``, every view is asked once per round (a round every half
+   second), while documents are uploaded (writes) at the times ``--writes`` gives. Per view: p50,
+   p99 and the slowest request, how many answers were stale (an earlier state's answer while the
+   new one was computed, `VIEW_STALE_AFTER_S`), and after each write how long until the view's
+   answer was fresh again.
+
+Reports the server's peak RSS. Run: ``.venv/bin/python bench/bench_serve_scale.py [--size 100000]``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +36,11 @@ from common import ROOT, copy_store, docs_dir, free_port, largest_peak_mib, mach
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100000)
+    parser.add_argument("--seconds", type=float, default=240.0, help="length of the steady state")
+    parser.add_argument(
+        "--writes", type=float, nargs="*", default=[20.0, 120.0],
+        help="seconds into the steady state at which a document is uploaded",
+    )  # fmt: skip
     args = parser.parse_args()
     port = free_port()
     exe = Path(sys.executable).parent / "ratsgraph"
@@ -42,43 +52,87 @@ def main() -> None:
         env={**os.environ, "RATSGRAPH_WRITE_TOKEN": TOKEN},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    views = [(_label(name, params), _url(base, name, params)) for name, params in cases(args.size)]
     print(f"machine: {machine()}\ndataset: {args.size} resolutions\n")
-    print(
-        "| view | status | rows on the page | first request | repeats |\n|---|---:|---:|---:|---|"
-    )
-    first_total = 0.0
     try:
         wait_for(base + "/views/", proc, timeout=300)
-        for name, params in cases(args.size):
-            query = urllib.parse.urlencode({**params, "format": "json", "_size": "100"})
-            times, status, rows = [], 200, 0
-            for _ in range(4):
-                start = time.perf_counter()
-                try:
-                    body = urllib.request.urlopen(
-                        f"{base}/views/{name}?{query}", timeout=600
-                    ).read()
-                    rows = len(json.loads(body)["rows"])
-                except urllib.error.HTTPError as e:
-                    status = e.code
-                times.append((time.perf_counter() - start) * 1000)
-            label = name + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
-            repeats = ", ".join(f"{t:.1f} ms" for t in times[1:])
-            first_total += times[0] / 1000
-            print(f"| `{label}` | {status} | {rows} | {times[0]:,.0f} ms | {repeats} |", flush=True)
-        upload(base, next(iter(sorted(docs_dir(args.size).glob("*Beschlusskontrolle_1.txt")))))
-        time.sleep(first_total + 5)  # the refresh computes them again, one after the other
-        print("\nafter a write (one document uploaded) and a pause as long as the first requests:")
-        for name, params in cases(args.size):
-            query = urllib.parse.urlencode({**params, "format": "json", "_size": "100"})
-            start = time.perf_counter()
-            urllib.request.urlopen(f"{base}/views/{name}?{query}", timeout=600).read()
-            print(f"  {name} {params}: {(time.perf_counter() - start) * 1000:,.1f} ms", flush=True)
+        print("start: each view's first request\n\n| view | status | rows | time | stale |")
+        print("|---|---:|---:|---:|---|")
+        for label, url in views:
+            status, rows, ms, stale = ask(url)
+            print(f"| `{label}` | {status} | {rows} | {ms:,.0f} ms | {stale} |", flush=True)
+        steady(views, args.seconds, args.writes, args.size, base)
         print(f"\npeak RSS of `ratsgraph serve`: {largest_peak_mib(proc.pid):.0f} MiB")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def steady(
+    views: list[tuple[str, str]], seconds: float, writes: list[float], size: int, base: str
+) -> None:
+    """Rounds of every view for ``seconds``, uploading a document at each of ``writes``."""
+    document = next(iter(sorted(docs_dir(size).glob("*Beschlusskontrolle_1.txt"))))
+    times: dict[str, list[float]] = {label: [] for label, _ in views}
+    stale: dict[str, int] = {label: 0 for label, _ in views}
+    errors: dict[str, int] = {label: 0 for label, _ in views}
+    fresh_after: list[dict[str, float]] = []  # per write: view -> seconds until fresh again
+    pending = sorted(writes)
+    written_at: float | None = None
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if pending and time.monotonic() - start >= pending[0]:
+            pending.pop(0)
+            upload(base, document)
+            written_at = time.monotonic()
+            fresh_after.append({})
+        for label, url in views:
+            status, _, ms, was_stale = ask(url)
+            times[label].append(ms)
+            stale[label] += was_stale
+            errors[label] += status != 200
+            if written_at is not None and not was_stale and label not in fresh_after[-1]:
+                fresh_after[-1][label] = time.monotonic() - written_at
+        time.sleep(0.5)
+    print(
+        f"\nsteady state: {seconds:.0f} s, a round of every view every 0.5 s, documents uploaded "
+        f"at {', '.join(f'{w:.0f} s' for w in writes)}\n"
+    )
+    print("| view | requests | p50 | p99 | slowest | stale answers | errors | fresh again after |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for label, _ in views:
+        ms = sorted(times[label])
+        p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+        again = ", ".join(
+            f"{w[label]:.1f} s" if label in w else "not yet" for w in fresh_after
+        )  # fmt: skip
+        print(
+            f"| `{label}` | {len(ms)} | {statistics.median(ms):.1f} ms | {p99:.1f} ms | "
+            f"{ms[-1]:,.1f} ms | {stale[label]} | {errors[label]} | {again} |",
+            flush=True,
+        )
+
+
+def ask(url: str) -> tuple[int, int, float, bool]:
+    """One request: status, rows on the page, milliseconds, and whether the answer was stale."""
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=600) as response:
+            body = json.loads(response.read())
+        status, rows, stale = 200, len(body["rows"]), bool(body.get("stale"))
+    except urllib.error.HTTPError as e:
+        status, rows, stale = e.code, 0, False
+    return status, rows, (time.perf_counter() - start) * 1000, stale
+
+
+def _label(name: str, params: dict[str, str]) -> str:
+    return name + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+def _url(base: str, name: str, params: dict[str, str]) -> str:
+    query = urllib.parse.urlencode({**params, "format": "json", "_size": "100"})
+    return f"{base}/views/{name}?{query}"
 
 
 def upload(base: str, path: Path) -> None:

@@ -212,3 +212,20 @@ def test_writes_in_quick_succession_do_not_pile_up_computations_of_a_slow_view(
     fresh, stale_since = cache.answer(store, SLOW, stale_after_s=None)
     assert stale_since is None and cache.misses == 3
     assert count(fresh) == count(first)  # the second write undid the first
+
+
+def test_a_full_cache_keeps_a_slow_summary_before_a_long_list_that_is_quick_to_compute(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    cache = ViewCache(8, max_rows=800)
+    lists = [
+        f"SELECT * WHERE {{ ?s ?p ?o }} ORDER BY ?s ?p ?o LIMIT 500 OFFSET {o}" for o in (0, 500)
+    ]
+    cache.select(store, SLOW)  # one row, ~0.2 s
+    for query in lists:  # 500 rows each, milliseconds: the second does not fit beside the first
+        assert len(cache.select(store, query).rows) == 500
+    misses = cache.misses
+    cache.select(store, SLOW)
+    assert cache.misses == misses  # still there: one of the lists made room (LRU dropped it)
