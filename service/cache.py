@@ -13,8 +13,9 @@ After a write:
   (`schedule_refresh`), so the next visitor usually finds them ready;
 * visitors asking meanwhile share that one computation instead of starting their own;
 * a view whose last computation took longer than ``stale_after_s`` (seconds; on a large store) is
-  answered from its previous answer, marked stale with the time it was computed, when the new one
-  is not ready within ``stale_after_s``; the new one replaces it as soon as it is. A client that
+  answered at once from its previous answer, marked stale with the time it was computed, while
+  the new one is computed (unless the new one is due within ``stale_after_s``: then it waits for
+  it); the new one replaces it as soon as it is ready. A client that
   sends ``Cache-Control: no-cache`` waits for the fresh answer (`answer(..., stale_after_s=None)`).
 """
 
@@ -53,6 +54,7 @@ class Computation:
     """An answer being computed for a query at one generation; others wait on ``done``."""
 
     generation: Any
+    started: float = field(default_factory=time.monotonic)
     done: threading.Event = field(default_factory=threading.Event)
     entry: Entry | None = None  # set when it succeeded
 
@@ -102,8 +104,9 @@ class ViewCache:
     ) -> tuple[SelectResult, float | None]:
         """The answer to ``query`` and, when it is a previous state's (stale), when it was computed.
 
-        ``stale_after_s``: how long to wait for a fresh answer before giving the previous one, if
-        the previous one took longer than that to compute; None waits for the fresh answer.
+        ``stale_after_s``: a query whose previous answer took longer than this to compute is given
+        that answer at once, unless the new one is due within this time by that measure (then it
+        waits that long for it); None waits for the fresh answer.
         ``background``: nobody waits for this answer (a warm-up or refresh)."""
         generation = getattr(store, "generation", None)
         if generation is None or self.size <= 0:
@@ -137,8 +140,11 @@ class ViewCache:
                 target=self._compute, args=(store, query, running, True), daemon=True,
                 name="view-compute",
             ).start()  # fmt: skip
-        if previous is not None and not running.done.wait(stale_after_s):
-            return self._stale(previous)
+        if previous is not None:
+            # wait only for an answer due within stale_after_s, judged by the last computation
+            due_in = running.started + previous.cost_s - time.monotonic()
+            if not running.done.wait(stale_after_s if due_in <= stale_after_s else 0):
+                return self._stale(previous)
         running.done.wait()  # bounded: the computation has its own time limit
         if running.entry is None:  # it failed (its error went to the thread that computed it)
             return self._given(self._compute_alone(store, query, generation)), None

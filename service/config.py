@@ -102,7 +102,7 @@ SETTINGS: tuple[Setting, ...] = (
         "VIEW_STALE_AFTER_S",
         0.05,
         "After a write, a view whose last computation took longer than this many seconds is "
-        "answered from its previous answer, marked stale, if the new one is not ready by then "
+        "answered at once from its previous answer, marked stale, while the new one is computed "
         "(0: always wait; a request with Cache-Control: no-cache waits)",
     ),
     Setting(

@@ -215,14 +215,16 @@ def warm(app: Flask) -> threading.Thread | None:
         return None
     with app.app_context():
         bound: list[str] = []
-        for query in load_queries(queries_dir()).values():
-            for values in ({}, dict(parse_qsl(query.example))):
-                try:
-                    text = query.bind(resolve_iri_params(query, values))
-                except UserError:  # an example naming an actor this store does not have
-                    continue
-                if text not in bound:
-                    bound.append(text)
+        queries = load_queries(queries_dir()).values()
+        # the examples first: the start page links to them
+        wanted = [(q, dict(parse_qsl(q.example))) for q in queries] + [(q, {}) for q in queries]
+        for query, values in wanted:
+            try:
+                text = query.bind(resolve_iri_params(query, values))
+            except UserError:  # an example naming an actor this store does not have
+                continue
+            if text not in bound:
+                bound.append(text)
         return current_app.extensions["ratsgraph-cache"].warm(get_store(), bound)
 
 
