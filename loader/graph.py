@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 
@@ -63,6 +64,11 @@ def with_prefixes(g: Graph) -> Graph:
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
+# rdflib's Literal checks and converts every value it is given (a fifth of the time of extracting a
+# document); literals are immutable, and positions, dates, kinds and labels recur across documents,
+# so each worker makes a recurring one once. typed: Literal(1) and Literal(True) differ.
+lit = lru_cache(maxsize=8192, typed=True)(Literal)
+
 
 def build_graph(extraction: Extraction, info: DocumentInfo, minter: Minter) -> tuple[URIRef, Graph]:
     """The named graph IRI and the rdflib graph of one document; raises ValueError if it has no
@@ -104,44 +110,44 @@ def build_triples(
         ev = minter.evidence(doc, span.start, span.end)
         g.add((node, RB.evidence, ev))
         g.add((ev, RDF.type, RB.Evidence))
-        g.add((ev, RB.start, Literal(span.start)))
-        g.add((ev, RB.end, Literal(span.end)))
-        g.add((ev, RB.quote, Literal(text[span.start : span.end])))
+        g.add((ev, RB.start, lit(span.start)))
+        g.add((ev, RB.end, lit(span.end)))
+        g.add((ev, RB.quote, lit(text[span.start : span.end])))
         g.add((ev, DCTERMS.isPartOf, doc))
 
     def add_date(node: URIRef, prop: URIRef, value: date | None) -> None:
         if value is not None:
-            g.add((node, prop, Literal(value.isoformat(), datatype=XSD.date)))
+            g.add((node, prop, lit(value.isoformat(), datatype=XSD.date)))
 
     # --- the document itself: provenance of this named graph ---
     g.add((doc, RDF.type, RB.SourceDocument))
     g.add((doc, RDF.type, PROV.Entity))
-    g.add((doc, RB.fileName, Literal(info.file_name)))
-    g.add((doc, RB.sha256, Literal(info.sha256)))
+    g.add((doc, RB.fileName, lit(info.file_name)))
+    g.add((doc, RB.sha256, lit(info.sha256)))
     g.add(
         (
             doc,
             RB.loadedAt,
-            Literal(info.loaded_at.isoformat(timespec="seconds"), datatype=XSD.dateTime),
+            lit(info.loaded_at.isoformat(timespec="seconds"), datatype=XSD.dateTime),
         )
     )
-    g.add((doc, RB.documentKind, Literal(extraction.kind)))
+    g.add((doc, RB.documentKind, lit(extraction.kind)))
     g.add((doc, RB.body, city))
-    g.add((doc, RDFS.label, Literal(f"{extraction.kind} {extraction.vorlage}", lang="de")))
+    g.add((doc, RDFS.label, lit(f"{extraction.kind} {extraction.vorlage}", lang="de")))
     if extraction.subject:
-        g.add((doc, DCTERMS.title, Literal(extraction.subject, lang="de")))
+        g.add((doc, DCTERMS.title, lit(extraction.subject, lang="de")))
     add_date(doc, ELI.date_document, extraction.document_date)
     for warning in extraction.warnings:
-        g.add((doc, RB.warning, Literal(str(warning))))
+        g.add((doc, RB.warning, lit(str(warning))))
 
     # --- submission, session, committee ---
     submission = minter.submission(extraction.vorlage)
     g.add((submission, RDF.type, RB.Submission))
-    g.add((submission, DCTERMS.identifier, Literal(extraction.vorlage)))
-    g.add((submission, RDFS.label, Literal(extraction.vorlage)))
+    g.add((submission, DCTERMS.identifier, lit(extraction.vorlage)))
+    g.add((submission, RDFS.label, lit(extraction.vorlage)))
     g.add((submission, RB.body, city))
     if extraction.subject:
-        g.add((submission, DCTERMS.title, Literal(extraction.subject, lang="de")))
+        g.add((submission, DCTERMS.title, lit(extraction.subject, lang="de")))
     evidence(submission, extraction.spans.get("vorlage"))
     if extraction.kind == "Vorlage":
         g.add((doc, DCTERMS.subject, submission))
@@ -156,9 +162,9 @@ def build_triples(
     if extraction.session:
         session = minter.session(extraction.session)
         g.add((session, RDF.type, RB.Session))
-        g.add((session, RB.sessionNumber, Literal(extraction.session)))
-        g.add((session, DCTERMS.identifier, Literal(extraction.session)))
-        g.add((session, RDFS.label, Literal(f"Sitzung {extraction.session}", lang="de")))
+        g.add((session, RB.sessionNumber, lit(extraction.session)))
+        g.add((session, DCTERMS.identifier, lit(extraction.session)))
+        g.add((session, RDFS.label, lit(f"Sitzung {extraction.session}", lang="de")))
         g.add((session, RB.body, city))
         if committee is not None:
             g.add((session, BESLUIT.isGehoudenDoor, committee))
@@ -174,11 +180,11 @@ def build_triples(
         label = f"Beschlussempfehlung zu {extraction.vorlage}"
     if extraction.session:
         label += f" ({extraction.session})"
-    g.add((resolution, RDFS.label, Literal(label, lang="de")))
+    g.add((resolution, RDFS.label, lit(label, lang="de")))
     g.add((resolution, RB.decidesOn, submission))
     g.add((resolution, RB.body, city))
     if extraction.subject:
-        g.add((resolution, DCTERMS.title, Literal(extraction.subject, lang="de")))
+        g.add((resolution, DCTERMS.title, lit(extraction.subject, lang="de")))
     if session is not None:
         g.add((resolution, RB.session, session))
         g.add((resolution, PROV.wasGeneratedBy, session))
@@ -190,7 +196,7 @@ def build_triples(
         g.add((doc, RDF.type, RB.StatusReport))
         g.add((doc, RB.reportsOn, resolution))
         g.add((doc, ELI_DL.answers_to, resolution))
-        g.add((doc, RB.isFinal, Literal(bool(extraction.is_final))))
+        g.add((doc, RB.isFinal, lit(bool(extraction.is_final))))
         add_date(doc, RB.nextReportDate, extraction.next_report_date)
     else:
         g.add((doc, RB.records, resolution))
@@ -206,11 +212,11 @@ def build_triples(
         g.add((resolution, ELI.has_part, p))
         number = str(point.number) if point.number is not None else None
         if number:
-            g.add((p, ELI.number, Literal(number)))
-        g.add((p, RB.position, Literal(point.number or position)))
-        g.add((p, RB.text, Literal(point.text, lang="de")))
+            g.add((p, ELI.number, lit(number)))
+        g.add((p, RB.position, lit(point.number or position)))
+        g.add((p, RB.text, lit(point.text, lang="de")))
         point_label = f"{extraction.vorlage}, Punkt {number or position}"
-        g.add((p, RDFS.label, Literal(point_label, lang="de")))
+        g.add((p, RDFS.label, lit(point_label, lang="de")))
         add_date(p, RB.deadline, point.deadline)
         evidence(p, point.span)
         if report is not None and point.adopts_report:
@@ -221,18 +227,18 @@ def build_triples(
             node = minter.delegation(p, index)
             g.add((p, RB.delegation, node))
             g.add((node, RDF.type, RB.Delegation))
-            g.add((node, RDFS.label, Literal(f"Auftrag aus {point_label}", lang="de")))
+            g.add((node, RDFS.label, lit(f"Auftrag aus {point_label}", lang="de")))
             if d.actor_iri:
                 g.add((node, RB.actor, URIRef(d.actor_iri)))
-            g.add((node, RB.actorText, Literal(d.actor_text, lang="de")))
-            g.add((node, RB.task, Literal(d.task, lang="de")))
+            g.add((node, RB.actorText, lit(d.actor_text, lang="de")))
+            g.add((node, RB.task, lit(d.task, lang="de")))
             add_date(node, RB.deadline, d.deadline)
             if d.deadline_text:
-                g.add((node, RB.deadlineText, Literal(d.deadline_text, lang="de")))
+                g.add((node, RB.deadlineText, lit(d.deadline_text, lang="de")))
             if d.recurring:
-                g.add((node, RB.recurring, Literal(True)))
+                g.add((node, RB.recurring, lit(True)))
                 if d.recurrence_text:
-                    g.add((node, RB.recurrenceText, Literal(d.recurrence_text, lang="de")))
+                    g.add((node, RB.recurrenceText, lit(d.recurrence_text, lang="de")))
             evidence(node, d.span)
         if extraction.kind == "Beschlusskontrolle" and point.status:
             a = minter.status_assertion(p, doc)
@@ -240,10 +246,10 @@ def build_triples(
             g.add((a, RB.statusOf, p))
             g.add((a, RB.status, STATUS_CONCEPTS[point.status]))
             g.add((a, RB.reportedIn, doc))
-            g.add((a, RDFS.label, Literal(f"Stand {point_label}: {point.status}", lang="de")))
+            g.add((a, RDFS.label, lit(f"Stand {point_label}: {point.status}", lang="de")))
             add_date(a, RB.asOf, extraction.document_date)
             if point.status_note:
-                g.add((a, RB.statusNote, Literal(point.status_note, lang="de")))
+                g.add((a, RB.statusNote, lit(point.status_note, lang="de")))
             evidence(a, point.status_span or point.span)
 
     for index, s in enumerate(extraction.signatories, start=1):
@@ -254,9 +260,9 @@ def build_triples(
             g.add((sig, RB.signer, URIRef(s.person_iri)))
             g.add((doc, PROV.wasAttributedTo, URIRef(s.person_iri)))
         if s.name or s.name_as_written:
-            g.add((sig, RB.signerName, Literal(s.name or s.name_as_written)))
+            g.add((sig, RB.signerName, lit(s.name or s.name_as_written)))
         if s.role:
-            g.add((sig, RB.role, Literal(s.role, lang="de")))
+            g.add((sig, RB.role, lit(s.role, lang="de")))
         evidence(sig, s.span)
     return doc, g
 
@@ -274,8 +280,8 @@ def _planning_report(
         return None, part
     report = minter.planning_report(extraction.vorlage)
     g.add((report, RDF.type, RB.PlanningReport))
-    g.add((report, DCTERMS.title, Literal(extraction.subject, lang="de")))
-    g.add((report, RDFS.label, Literal(extraction.subject, lang="de")))
+    g.add((report, DCTERMS.title, lit(extraction.subject, lang="de")))
+    g.add((report, RDFS.label, lit(extraction.subject, lang="de")))
     g.add((report, RB.body, minter.city()))
     if part is not None:
         g.add((report, RB.frameworkPart, part))

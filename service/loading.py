@@ -12,9 +12,9 @@ import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -175,51 +175,121 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _prepare_batch(
+    paths: list[str], body: str, base: str, nquads: bool
+) -> list[tuple[FileResult, str | bytes]]:
+    out = []
+    for path in paths:
+        try:
+            out.append(_prepare_in_worker((path, body, base, nquads)))
+        except Exception as e:  # noqa: BLE001 - a failure in a worker fails its file only
+            out.append((FileResult(path, False, f"extraction failed: {type(e).__name__}: {e}"), ""))
+    return out
+
+
+def _worker(conn: Connection, body: str, base: str, nquads: bool) -> None:
+    """An extraction worker: batches of paths in, their prepared documents out, until None."""
+    _die_with_parent()
+    while (task := conn.recv()) is not None:
+        number, paths = task
+        conn.send((number, _prepare_batch(paths, body, base, nquads)))
+
+
+BATCH = 16  # documents per task: one task per document cost the loader a fifth of its CPU
+IN_FLIGHT = 4  # batches sent to a worker and not answered yet
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    batches: deque[int]  # sent, not answered yet, in the order sent
+
+
 def prepared(
     paths: Iterable[Path], body: str, base: str, jobs: int | None = None, nquads: bool = False
 ) -> Iterator[tuple[FileResult, str | bytes]]:
     """Documents prepared in ``jobs`` worker processes, yielded in the order given: each its
     result and its N-Triples, or with ``nquads`` the N-Quads of both copies (`both_copies_nquads`).
 
-    At most a few documents per worker are in flight, so memory stays flat however many files
-    there are. Workers are spawned (fresh interpreters), never forked from a process that holds an
-    open store: RocksDB's threads do not survive a fork. If a worker dies (killed, out of memory),
-    the document it had is reported as failed and the rest are prepared here; if the loading
-    process dies, the kernel ends its workers too."""
+    Workers take ``BATCH`` documents at a time, at most ``IN_FLIGHT`` batches each, so memory
+    stays flat however many files there are. Workers are spawned (fresh interpreters), never forked
+    from a process that holds an open store: RocksDB's threads do not survive a fork. Each has a
+    pipe of its own: if one dies (killed, out of memory), even half-way through sending an answer,
+    its pipe ends (a pipe shared by all workers, as in ProcessPoolExecutor, waits forever for the
+    rest of that answer), and the batches it had are prepared here. If the loading process dies,
+    the kernel ends its workers too."""
     files = list(paths)
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or len(files) < 4:
         for f in files:
             yield _prepare_in_worker((str(f), body, base, nquads))
         return
+    size = max(1, min(BATCH, len(files) // (jobs * IN_FLIGHT)))  # small folders use every worker
+    batches = [files[i : i + size] for i in range(0, len(files), size)]
     context = mp.get_context("spawn")
-    queue = iter(files)
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_die_with_parent
-    ) as pool:
-        pending: deque[tuple[Path, Future[tuple[FileResult, str | bytes]]]] = deque()
-        for f in queue:
-            pending.append((f, pool.submit(_prepare_in_worker, (str(f), body, base, nquads))))
-            if len(pending) >= jobs * 4:
-                break
-        while pending:
-            f, future = pending.popleft()
+    workers: list[_Worker] = []
+    done: dict[int, list[tuple[FileResult, str | bytes]]] = {}
+    here: set[int] = set()  # batches whose worker died: prepared in this process
+    sent = 0
+    try:
+        for _ in range(min(jobs, len(batches))):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs, body, base, nquads))
+            process.daemon = True
+            process.start()
+            theirs.close()  # only the worker holds that end: its death ends the pipe
+            workers.append(_Worker(process, ours, deque()))
+
+        def send(worker: _Worker) -> None:
+            nonlocal sent
+            while sent < len(batches) and len(worker.batches) < IN_FLIGHT:
+                worker.conn.send((sent, [str(f) for f in batches[sent]]))
+                worker.batches.append(sent)
+                sent += 1
+
+        def lost(worker: _Worker) -> None:
+            nonlocal sent
+            workers.remove(worker)
+            here.update(worker.batches)
+            worker.conn.close()
+            if not workers:  # none left: the rest are prepared here too
+                here.update(range(sent, len(batches)))
+                sent = len(batches)
+
+        for worker in workers:
+            send(worker)
+        for number, batch in enumerate(batches):
+            while number not in done and number not in here:
+                ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers])
+                for worker in list(workers):
+                    if worker.conn in ready:
+                        try:
+                            answered, prepared_batch = worker.conn.recv()
+                        except (EOFError, OSError):  # it died, perhaps mid-answer
+                            lost(worker)
+                            continue
+                        done[answered] = prepared_batch
+                        worker.batches.remove(answered)
+                        send(worker)
+                    elif worker.process.sentinel in ready:
+                        lost(worker)
+            if number in here:
+                yield from _prepare_batch([str(f) for f in batch], body, base, nquads)
+            else:
+                yield from done.pop(number)
+    finally:
+        for worker in workers:
             try:
-                yield future.result()
-            except BrokenProcessPool as e:
-                yield FileResult(str(f), False, f"extraction worker died: {e}"), ""
-                for f, _ in pending:
-                    yield _prepare_in_worker((str(f), body, base, nquads))
-                pending.clear()
-                break
-            except Exception as e:  # noqa: BLE001 - a failure in a worker fails its file only
-                yield FileResult(str(f), False, f"extraction failed: {type(e).__name__}: {e}"), ""
-            nxt = next(queue, None)
-            if nxt is not None:
-                item = (str(nxt), body, base, nquads)
-                pending.append((nxt, pool.submit(_prepare_in_worker, item)))
-    for f in queue:  # left after a worker died
-        yield _prepare_in_worker((str(f), body, base, nquads))
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
 
 
 def _load_rdf(

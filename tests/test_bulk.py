@@ -5,8 +5,10 @@ Both must store exactly what the one-document-at-a-time path stores; only the lo
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -16,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from loader import SAMPLES_DIR
+from loader.iris import DEFAULT_BASE
 from service.bulk import bulk_load_new_store, is_new_store
 from service.cli import cli
-from service.loading import load_paths
+from service.loading import load_paths, prepared
 from service.store import EmbeddedStore
 
 from .conftest import ROOT
@@ -123,3 +126,32 @@ def test_load_into_a_new_folder_bulk_loads_and_into_an_existing_one_does_not(
     assert again.exit_code == 0, again.output
     assert "bulk" not in again.output
     assert quads(tmp_path / "s")
+
+
+def test_documents_a_killed_extraction_worker_had_are_prepared_by_the_loader_itself(
+    generated: Path,
+) -> None:
+    files = sorted((generated / "docs").glob("*.txt")) * 20  # more batches than are in flight
+    expected = [r.message for r, _ in prepared(files, "dresden", DEFAULT_BASE, jobs=1)]
+    got = []
+    for result, _ in prepared(files, "dresden", DEFAULT_BASE, jobs=2):
+        if not got:  # the workers are running: kill them all
+            for worker in children():
+                os.kill(worker, signal.SIGKILL)
+        got.append(result.message)
+    assert got == expected  # every document, in order, none lost or failed
+    assert children() == []
+
+
+def children() -> list[int]:
+    """The extraction workers: processes this one spawned (not multiprocessing's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
