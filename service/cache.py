@@ -54,7 +54,7 @@ class Computation:
     """An answer being computed for a query at one generation; others wait on ``done``."""
 
     generation: Any
-    started: float = field(default_factory=time.monotonic)
+    begun: float | None = None  # when it began computing (a background one may wait its turn)
     done: threading.Event = field(default_factory=threading.Event)
     entry: Entry | None = None  # set when it succeeded
 
@@ -82,6 +82,7 @@ class ViewCache:
         self._entries: dict[str, Entry] = {}
         self._inflation = 0.0  # GreedyDual-Size's L: the priority of the last answer dropped
         self._rows = 0
+        # computations nobody waits for, at once: one fewer than cores, so requests keep one
         self._background = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
         self._lock = threading.Lock()
         # at most one shared computation per query: writes in quick succession do not pile up
@@ -141,9 +142,11 @@ class ViewCache:
                 name="view-compute",
             ).start()  # fmt: skip
         if previous is not None:
-            # wait only for an answer due within stale_after_s, judged by the last computation
-            due_in = running.started + previous.cost_s - time.monotonic()
-            if not running.done.wait(stale_after_s if due_in <= stale_after_s else 0):
+            # wait only for an answer due within stale_after_s, judged by the last computation;
+            # one still queued for its turn, or running past its time, is not to be waited for
+            begun = running.begun
+            due_in = -1.0 if begun is None else begun + previous.cost_s - time.monotonic()
+            if not running.done.wait(stale_after_s if 0 < due_in <= stale_after_s else 0):
                 return self._stale(previous)
         running.done.wait()  # bounded: the computation has its own time limit
         if running.entry is None:  # it failed (its error went to the thread that computed it)
@@ -172,8 +175,10 @@ class ViewCache:
         try:
             if background:
                 with self._background:
+                    running.begun = time.monotonic()
                     running.entry = self._compute_entry(store, query, running.generation)
             else:
+                running.begun = time.monotonic()
                 running.entry = self._compute_entry(store, query, running.generation)
         except Exception as e:
             if threading.current_thread().name == "view-compute":  # nobody to raise it to
