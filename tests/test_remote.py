@@ -327,3 +327,27 @@ def test_select_gives_the_same_terms_for_every_kind_of_value(fresh_store) -> Non
         "date": Term("literal", "2023-06-30", "http://www.w3.org/2001/XMLSchema#date"),
         "missing": None,
     }
+
+
+def test_result_rows_read_as_a_list_and_cross_processes_packed(fresh_store) -> None:  # noqa: ANN001
+    """Rows stay packed until read (see `service.store.Rows`); reading them is reading a list."""
+    import pickle  # noqa: PLC0415
+
+    from service.store import Term  # noqa: PLC0415
+
+    result = fresh_store.select(
+        "SELECT ?n ?label WHERE { VALUES (?n ?label) { (1 'eins') (2 UNDEF) (3 'drei'@de) } }"
+    )
+    rows = [
+        {"n": Term("literal", "1", XSD_INTEGER), "label": Term("literal", "eins", XSD_STRING)},
+        {"n": Term("literal", "2", XSD_INTEGER), "label": None},
+        {"n": Term("literal", "3", XSD_INTEGER), "label": Term("literal", "drei", None, "de")},
+    ]
+    assert result.rows == rows
+    assert (len(result.rows), result.rows[1], result.rows[-1]) == (3, rows[1], rows[2])
+    assert result.rows[1:] == rows[1:] and list(result.rows[::2]) == rows[::2]
+    assert pickle.loads(pickle.dumps(result)).rows == rows
+
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
