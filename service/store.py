@@ -72,18 +72,27 @@ Packed = tuple[tuple[str, str, str | None, str | None] | None, ...]
 
 class Rows(Sequence[dict[str, Term | None]]):
     """Result rows kept packed (a tuple per row, a tuple per term) and made into dicts of `Term`s
-    when read. A query's answer crosses from its child process pickled; a 10,000-row view answer
-    unpickled as dataclasses held the GIL for 200 ms, and every request waited that long; packed
-    it takes a third of that, and a page of it is unpacked only as far as it is shown."""
+    when read, each row once. A query's answer crosses from its child process pickled; a
+    10,000-row view answer unpickled as dataclasses held the GIL for 200 ms, and every request
+    waited that long; packed it takes 26 ms, and of a cached answer only the pages people read
+    are unpacked (and kept: the next reader of the page does not unpack it again)."""
 
-    __slots__ = ("_columns", "_packed")
+    __slots__ = ("_columns", "_packed", "_read", "_span")
 
-    def __init__(self, columns: list[str], packed: list[Packed]) -> None:
+    def __init__(
+        self,
+        columns: list[str],
+        packed: list[Packed],
+        read: list[dict[str, Term | None] | None] | None = None,
+        span: range | None = None,
+    ) -> None:
         self._columns = columns
         self._packed = packed
+        self._read = read if read is not None else [None] * len(packed)
+        self._span = span if span is not None else range(len(packed))  # a slice shares the rest
 
     def __len__(self) -> int:
-        return len(self._packed)
+        return len(self._span)
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Term | None]: ...
@@ -93,11 +102,19 @@ class Rows(Sequence[dict[str, Term | None]]):
 
     def __getitem__(self, index: int | slice) -> dict[str, Term | None] | Rows:
         if isinstance(index, slice):
-            return Rows(self._columns, self._packed[index])
-        return {
-            c: None if t is None else Term(*t)
-            for c, t in zip(self._columns, self._packed[index], strict=True)
-        }
+            return Rows(self._columns, self._packed, self._read, self._span[index])
+        i = self._span[index]
+        row = self._read[i]
+        if row is None:  # two threads may both unpack it: the same value either way
+            row = self._read[i] = {
+                c: None if t is None else Term(*t)
+                for c, t in zip(self._columns, self._packed[i], strict=True)
+            }
+        return row
+
+    def __reduce__(self) -> tuple[type[Rows], tuple[list[str], list[Packed]]]:
+        # packed only (that is what crosses fast), and only the rows of this slice
+        return Rows, (self._columns, [self._packed[i] for i in self._span])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

@@ -347,6 +347,8 @@ def test_result_rows_read_as_a_list_and_cross_processes_packed(fresh_store) -> N
     assert (len(result.rows), result.rows[1], result.rows[-1]) == (3, rows[1], rows[2])
     assert result.rows[1:] == rows[1:] and list(result.rows[::2]) == rows[::2]
     assert pickle.loads(pickle.dumps(result)).rows == rows
+    assert pickle.loads(pickle.dumps(result.rows[1:])) == rows[1:]
+    assert result.rows[1:][0] is result.rows[1]  # a page of a cached answer is unpacked once
 
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
