@@ -26,7 +26,10 @@ def add_cors(resp: Response) -> Response:
         return resp
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path == "/sparql":
         resp.headers["Access-Control-Allow-Origin"] = "*"
-        resp.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Disposition"
+        resp.headers["Access-Control-Expose-Headers"] = (
+            "ETag, Last-Modified, Content-Disposition, Link, X-Ratsgraph-Truncated, "
+            "X-Ratsgraph-Stale, X-Ratsgraph-Computed-At"
+        )  # what a script on another site needs to page through a view and see its state
         if request.method == "OPTIONS":
             resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
             resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"

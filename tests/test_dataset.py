@@ -132,6 +132,8 @@ def test_get_answers_carry_etag_cache_control_and_cors(live_server: str) -> None
     first = requests.get(url, headers={"Accept": "text/turtle"})
     assert first.headers["Cache-Control"] == "public, max-age=300"
     assert first.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = {h.strip() for h in first.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"ETag", "Link", "X-Ratsgraph-Truncated", "X-Ratsgraph-Stale"} <= exposed
     again = requests.get(
         url, headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]}
     )
