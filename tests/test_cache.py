@@ -6,6 +6,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from loader import SAMPLES_DIR
 from service import create_app
 from service.cache import ViewCache
@@ -82,10 +84,8 @@ def test_clients_asking_at_once_for_an_answer_being_computed_share_one_computati
 
 
 def test_after_a_write_the_views_last_asked_for_are_computed_again_before_anyone_asks(
-    tmp_path: Path,
+    store: EmbeddedStore,
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
-    load_paths(store, [BA], jobs=1)
     app = create_app({"TESTING": True, "VIEW_REFRESH": 4}, store=store)
     client = app.test_client()
     cache = app.extensions["ratsgraph-cache"]
@@ -103,15 +103,21 @@ def test_after_a_write_the_views_last_asked_for_are_computed_again_before_anyone
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # every pair of triples: ~0.2 s
 
 
+@pytest.fixture
+def store(tmp_path: Path) -> EmbeddedStore:
+    """An on-disk store holding the sample Beschlussausfertigung."""
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    return store
+
+
 def count(result: SelectResult) -> int:
     return int(result.rows[0]["n"].value)
 
 
 def test_after_a_write_a_slow_view_is_answered_from_its_previous_answer_until_the_new_one_is_ready(
-    tmp_path: Path,
+    store: EmbeddedStore,
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
-    load_paths(store, [BA], jobs=1)
     cache = ViewCache(8)
     before, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
     assert stale_since is None  # nothing earlier to give: computed and waited for
@@ -125,9 +131,7 @@ def test_after_a_write_a_slow_view_is_answered_from_its_previous_answer_until_th
     assert (cache.misses, cache.stale) == (2, 1)  # the new answer was computed once
 
 
-def test_a_quick_view_is_always_fresh_after_a_write(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
-    load_paths(store, [BA], jobs=1)
+def test_a_quick_view_is_always_fresh_after_a_write(store: EmbeddedStore) -> None:
     cache = ViewCache(8)
     quick = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }"
     before, _ = cache.answer(store, quick, stale_after_s=10.0)
@@ -191,10 +195,8 @@ def test_a_starting_server_computes_each_views_default_and_example_answer(
 
 
 def test_writes_in_quick_succession_do_not_pile_up_computations_of_a_slow_view(
-    tmp_path: Path,
+    store: EmbeddedStore,
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
-    load_paths(store, [BA], jobs=1)
     cache = ViewCache(8)
     first, _ = cache.answer(store, SLOW, stale_after_s=0.01)
     load_paths(store, [BK], jobs=1)  # a write: the answer is computed again, in the background
@@ -215,10 +217,8 @@ def test_writes_in_quick_succession_do_not_pile_up_computations_of_a_slow_view(
 
 
 def test_a_full_cache_keeps_a_slow_summary_before_a_long_list_that_is_quick_to_compute(
-    tmp_path: Path,
+    store: EmbeddedStore,
 ) -> None:
-    store = EmbeddedStore(tmp_path / "store")
-    load_paths(store, [BA], jobs=1)
     cache = ViewCache(8, max_rows=800)
     lists = [
         f"SELECT * WHERE {{ ?s ?p ?o }} ORDER BY ?s ?p ?o LIMIT 500 OFFSET {o}" for o in (0, 500)
