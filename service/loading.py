@@ -223,7 +223,7 @@ def prepared(
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1 or len(files) < 4:
         for f in files:
-            yield _prepare_in_worker((str(f), body, base, nquads))
+            yield from _prepare_batch([str(f)], body, base, nquads)
         return
     size = max(1, min(BATCH, len(files) // (jobs * IN_FLIGHT)))  # small folders use every worker
     batches = [files[i : i + size] for i in range(0, len(files), size)]

@@ -81,9 +81,9 @@ def _page_of(bound: str, page: paging.Page) -> tuple[SelectResult, bool]:
 
 
 def _stale_after() -> float | None:
-    """How long this request waits for a view's fresh answer before taking its previous one; None
-    (wait for it) when the client asks for a fresh answer with ``Cache-Control: no-cache`` (a
-    browser's hard reload) or ``Pragma: no-cache``, or ``VIEW_STALE_AFTER_S`` is 0."""
+    """``VIEW_STALE_AFTER_S`` for this request (see `ViewCache.answer`); None (wait for the fresh
+    answer) when the client asks for it with ``Cache-Control: no-cache`` (a browser's hard reload)
+    or ``Pragma: no-cache``, or the setting is 0."""
     limit = float(current_app.config["VIEW_STALE_AFTER_S"])
     asked_fresh = request.cache_control.no_cache or "no-cache" in request.pragma
     return None if limit <= 0 or asked_fresh else limit
@@ -211,7 +211,8 @@ def warm(app: Flask) -> threading.Thread | None:
     """When a server starts (``VIEW_WARM``): compute each view's answer without parameters and for
     its example (`# example:`, the link on the start page) in the background, so on a large store
     the first visitors of these views do not wait seconds for their first computation."""
-    if not app.config["VIEW_WARM"]:
+    cache: ViewCache = app.extensions["ratsgraph-cache"]
+    if not app.config["VIEW_WARM"] or not cache.applies(get_store(app)):
         return None
     with app.app_context():
         bound: list[str] = []
@@ -225,7 +226,7 @@ def warm(app: Flask) -> threading.Thread | None:
                 continue
             if text not in bound:
                 bound.append(text)
-        return current_app.extensions["ratsgraph-cache"].warm(get_store(), bound)
+        return cache.warm(get_store(), bound)
 
 
 def init_app(app: Flask) -> None:
