@@ -21,8 +21,16 @@ from loader.iris import Minter
 from . import get_store
 from .auth import write_route
 from .errors import UserError
-from .loading import DOCUMENT_SUFFIXES, FileResult, ensure_reference, load_file, reference_graph_iri
+from .loading import (
+    DOCUMENT_SUFFIXES,
+    FileResult,
+    ensure_reference,
+    prepare_document,
+    reference_graph_iri,
+    write_prepared,
+)
 from .queries import get_query
+from .stoppable import QueryStopped, run_stoppable
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -77,8 +85,16 @@ def load_upload(name: str, data: bytes) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ratsgraph-upload-") as tmp:
         path = Path(tmp) / safe
         path.write_bytes(data)
-        result = load_file(store, path, body, base)
-        return _report(result, safe, Path(tmp))
+        limit = float(current_app.config["EXTRACT_TIMEOUT_S"])
+        try:  # in a child stopped at the limit: a document that sends a rule into a loop
+            result, ntriples = run_stoppable(lambda: prepare_document(path, body, base), limit)
+        except QueryStopped:
+            reason = (
+                f"extraction took longer than the limit of {limit:g} s (EXTRACT_TIMEOUT_S) and "
+                "was stopped; nothing was loaded"
+            )
+            result, ntriples = FileResult(str(path), False, reason), ""
+        return _report(write_prepared(store, result, ntriples), safe, Path(tmp))
 
 
 def _uploads() -> list[tuple[str, bytes]]:

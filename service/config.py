@@ -111,6 +111,12 @@ SETTINGS: tuple[Setting, ...] = (
         "When a server starts, compute every view's answer without parameters and for its "
         "example in the background, so its first visitors do not wait for them",
     ),
+    Setting(
+        "EXTRACT_TIMEOUT_S",
+        120.0,
+        "Time limit for reading one uploaded document, in seconds; it runs in a child process "
+        "stopped at the limit, and the upload is refused (422)",
+    ),
 )
 
 

@@ -6,6 +6,7 @@ same files uploaded to a running server.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -177,3 +178,28 @@ def test_a_bad_upload_is_refused_with_its_reason_and_changes_nothing(
         assert after == before
     finally:
         stop_server(proc)
+
+
+def test_an_upload_whose_reading_runs_past_its_time_limit_is_stopped_and_refused(
+    tmp_path: Path,
+) -> None:
+    from service import create_app  # noqa: PLC0415
+    from service.loading import load_paths  # noqa: PLC0415
+
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [SAMPLES_DIR], jobs=1)
+    token = "slow-upload-token"
+    config = {"TESTING": True, "WRITE_TOKEN": token, "EXTRACT_TIMEOUT_S": 0.05}
+    client = create_app(config, store=store).test_client()
+    before = store.named_graphs()
+    ba = next(SAMPLES_DIR.glob("*Beschlussausfertigung.txt")).read_text(encoding="utf-8")
+    long = "\n".join([ba] * 100).encode()  # ~1 MB of points: far more than 50 ms of reading
+    r = client.post(
+        "/api/documents",
+        data={"file": (io.BytesIO(long), "long-Beschlussausfertigung.txt")},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    report = r.get_json()["results"][0]
+    assert (r.status_code, report["ok"]) == (422, False)
+    assert "longer than the limit of 0.05 s (EXTRACT_TIMEOUT_S)" in report["message"]
+    assert store.named_graphs() == before
