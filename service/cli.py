@@ -313,6 +313,13 @@ def _upload(server: str, token: str | None, paths: tuple[str, ...]) -> int:
     "--retries", default=3, show_default=True, help="Retries of a failed request (with backoff)."
 )
 @click.option(
+    "--max-rate",
+    default=5.0,
+    show_default=True,
+    help="Requests per second at most to the OParl server (0: no limit); a 429 or 503 answer's "
+    "Retry-After is obeyed as well.",
+)
+@click.option(
     "--file-pattern",
     default=None,
     help="Regular expression on a file's name: which PDFs without OParl text to download "
@@ -327,6 +334,7 @@ def import_oparl_command(
     state_file: str | None,
     timeout: float,
     retries: int,
+    max_rate: float,
     file_pattern: str | None,
 ) -> None:
     """Import a council information system: an OParl endpoint (its System URL) or a dump folder.
@@ -353,7 +361,7 @@ def import_oparl_command(
             state_path=state,
             body=body,
             base=base_iri,
-            http=Http(timeout=timeout, retries=retries),
+            http=Http(timeout=timeout, retries=retries, max_rate=max_rate),
             progress=progress,
             file_pattern=file_pattern or DEFAULT_FILE_PATTERN,
         )

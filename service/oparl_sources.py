@@ -3,7 +3,9 @@
 Both give the same thing: OParl 1.1 objects by type, in the order the mapping needs them
 (committees before meetings before papers before files), and a file's text. Over HTTP lists are
 followed page by page through their ``next`` links, with ``modified_since`` for incremental runs,
-time-outs, and retries with exponential backoff for time-outs, 429 and 5xx answers.
+time-outs, retries with exponential backoff for time-outs, 429 and 5xx answers (waiting as long as
+a ``Retry-After`` header asks, up to five minutes), and at most ``max_rate`` requests a second, so
+an import does not hammer a council's server.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +44,8 @@ class FetchError(Exception):
 
 
 class Http:
-    """GET with a time-out and retries; ``sleep`` is injectable so backoff costs nothing in tests."""
+    """GET with a time-out, retries and a pace; ``sleep`` and ``clock`` are injectable so waiting
+    costs nothing in tests."""
 
     def __init__(
         self,
@@ -49,18 +53,36 @@ class Http:
         retries: int = 3,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        max_rate: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_retry_after: float = 300.0,
     ) -> None:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0  # 0: no pace
+        self.clock = clock
+        self.max_retry_after = max_retry_after
         self.requests = 0
+        self._last: float | None = None  # when the last request started
+
+    def _pace(self) -> None:
+        """Wait until ``min_interval`` has passed since the last request started."""
+        if self.min_interval and self._last is not None:
+            wait = self._last + self.min_interval - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+        self._last = self.clock()
 
     def get(self, url: str) -> bytes:
         last = "no attempt made"
+        asked: float | None = None  # the wait a Retry-After header asked for
         for attempt in range(self.retries + 1):
             if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                self.sleep(asked if asked is not None else self.backoff * 2 ** (attempt - 1))
+            asked = None
+            self._pace()
             self.requests += 1
             request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
             try:
@@ -70,6 +92,7 @@ class Http:
                 last = f"HTTP {e.code} {e.reason}"
                 if e.code != 429 and e.code < 500:
                     break  # the server says the request is wrong: asking again will not help
+                asked = retry_after(e.headers.get("Retry-After"), self.max_retry_after)
             except TimeoutError:
                 last = f"no answer within {self.timeout:g} s"
             except urllib.error.URLError as e:
@@ -85,6 +108,23 @@ class Http:
             return json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise FetchError(url, f"not JSON: {e}") from e
+
+
+def retry_after(value: str | None, cap: float) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (a number or an HTTP date), at most ``cap``;
+    None when there is none or it cannot be read."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return min(max(0.0, when.timestamp() - time.time()), cap)
 
 
 def with_query(url: str, **params: str) -> str:
