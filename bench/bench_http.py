@@ -106,7 +106,9 @@ def start_ratsgraph(
         [str(exe), "serve", "--store", store, "--port", str(port), "--workers", str(workers),
          *(extra or [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        # no warm-up at start: it would compete with the measured requests (bench_serve_scale
+        # measures it); the first request of a round computes what the round then reads
+        env={**os.environ, "RATSGRAPH_VIEW_WARM": "false", **(env or {})},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/views/", proc)
