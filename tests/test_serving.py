@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -28,27 +30,37 @@ def resolutions(url: str) -> str:
     return resp.json()["results"]["bindings"][0]["n"]["value"]
 
 
-def start_serve(store: Path, workers: int, tmp_path: Path) -> tuple[subprocess.Popen, str, object]:
+@contextmanager
+def serving(store: Path, workers: int, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`ratsgraph serve --workers N` on ``store`` as a real process, stopped on leaving."""
     port = free_port()
-    log = (tmp_path / f"serve-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from service.cli import main; main()", "serve",
-         "--store", str(store), "--port", str(port), "--workers", str(workers)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-        env={**os.environ, "RATSGRAPH_WRITE_TOKEN": "s3cret"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(url + "/", proc, log=Path(log.name))
-    return proc, url, log
+    with (tmp_path / f"serve-{port}.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from service.cli import main; main()", "serve",
+             "--store", str(store), "--port", str(port), "--workers", str(workers)],
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+            env={**os.environ, "RATSGRAPH_WRITE_TOKEN": "s3cret"},
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for_http(url + "/", proc, log=Path(log.name))
+            yield proc, url
+        finally:
+            stop(proc)
+
+
+def store_with_ba(tmp_path: Path) -> Path:
+    """A store folder holding the sample Beschlussausfertigung, loaded by `ratsgraph load`."""
+    store = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)]).exit_code == 0
+    return store
 
 
 def test_two_workers_serve_the_store_read_only_and_no_writer_gets_in_beside_them(
     tmp_path: Path,
 ) -> None:
-    store = tmp_path / "store"
-    assert CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)]).exit_code == 0
-    proc, url, log = start_serve(store, 2, tmp_path)
-    try:
+    store = store_with_ba(tmp_path)
+    with serving(store, 2, tmp_path) as (proc, url):
         assert {resolutions(url) for _ in range(6)} == {"1"}
         upload = requests.post(
             url + "/api/documents",
@@ -66,26 +78,17 @@ def test_two_workers_serve_the_store_read_only_and_no_writer_gets_in_beside_them
         # a reader beside readers is fine
         query = CliRunner().invoke(cli, ["query", "open-points", "--store", str(store)])
         assert query.exit_code == 0, query.output
-    finally:
-        stop(proc)
-        log.close()
     loaded = CliRunner().invoke(cli, ["load", str(BK), "--store", str(store)])
     assert loaded.exit_code == 0, loaded.output  # once the readers are gone, the writer gets in
-    proc, url, log = start_serve(store, 2, tmp_path)
-    try:
+    with serving(store, 2, tmp_path) as (proc, url):
         assert {resolutions(url) for _ in range(6)} == {"2"}
-    finally:
-        stop(proc)
-        log.close()
 
 
 def test_a_one_worker_server_writes_so_readers_and_read_only_servers_stay_out(
     tmp_path: Path,
 ) -> None:
-    store = tmp_path / "store"
-    assert CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)]).exit_code == 0
-    proc, url, log = start_serve(store, 1, tmp_path)
-    try:
+    store = store_with_ba(tmp_path)
+    with serving(store, 1, tmp_path) as (proc, url):
         query = CliRunner().invoke(cli, ["query", "open-points", "--store", str(store)])
         assert query.exit_code != 0
         assert f"open for writing in a running ratsgraph server (pid {proc.pid}); ask it " in (
@@ -95,14 +98,10 @@ def test_a_one_worker_server_writes_so_readers_and_read_only_servers_stay_out(
         two = CliRunner().invoke(cli, ["serve", "--store", str(store), "--workers", "2"])
         assert two.exit_code != 0
         assert "held by a running ratsgraph server" in two.output
-    finally:
-        stop(proc)
-        log.close()
 
 
 def test_a_snapshot_reopens_only_when_the_files_change(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    CliRunner().invoke(cli, ["load", str(BA), "--store", str(store)])
+    store = store_with_ba(tmp_path)
     snapshot = SnapshotStore(store, check_every_s=0)
     first = snapshot.current()
     assert snapshot.current() is first
