@@ -45,8 +45,8 @@ def add_validators(resp: Response) -> Response:
         resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
     control = resp.cache_control
     if not control.max_age and not control.no_store and not control.no_cache:
-        resp.cache_control.public = True
-        resp.cache_control.max_age = int(current_app.config["CACHE_MAX_AGE"])
+        control.public = True
+        control.max_age = int(current_app.config["CACHE_MAX_AGE"])
     return resp.make_conditional(request)
 
 

@@ -150,8 +150,8 @@ def load_file(
     return write_prepared(store, *prepare_document(path, body, base))
 
 
-def _prepare_in_worker(args: tuple[str, str, str, bool]) -> tuple[FileResult, str | bytes]:
-    path, body, base, nquads = args
+def _prepare(path: str, body: str, base: str, nquads: bool) -> tuple[FileResult, str | bytes]:
+    """One document prepared: its N-Triples, or with ``nquads`` the N-Quads of both copies."""
     result, ntriples = prepare_document(Path(path), body, base)
     if nquads and result.ok and result.graph is not None:
         return result, both_copies_nquads(result.graph, ntriples)
@@ -181,7 +181,7 @@ def _prepare_batch(
     out = []
     for path in paths:
         try:
-            out.append(_prepare_in_worker((path, body, base, nquads)))
+            out.append(_prepare(path, body, base, nquads))
         except Exception as e:  # noqa: BLE001 - a failure in a worker fails its file only
             out.append((FileResult(path, False, f"extraction failed: {type(e).__name__}: {e}"), ""))
     return out
