@@ -1,0 +1,153 @@
+"""The Beschlusskontrolle: a Hausmitteilung quoting the resolution, with the report's prose after each quote."""
+
+from __future__ import annotations
+
+import re
+
+from loader.segment.layout import (
+    DATE_HEAD,
+    Layout,
+    RawPoint,
+    find_session,
+    first_content,
+    line_spans,
+    next_nonempty,
+    paragraphs,
+    trim_end,
+)
+from loader.segment.points import (
+    OPEN_QUOTE,
+    RESOLUTION_SENTENCE,
+    numbered,
+    split_numbered,
+    split_unnumbered,
+    strip_open_quote,
+)
+
+KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}[Bß]esch[l1iI|]usskontro[l1iI|]\w*\s+zu\b", re.M | re.I)
+GREETING = re.compile(
+    r"^\s*Mi[tf]\s+fr.*$|^.*\bGr(?:ü|u|ii)(?:ß|ss)en\W*$|^\s*Kenntnisnah.*$", re.M
+)
+NEXT_REPORT = re.compile(r"^\s*n[äa]chste\s+Beschlusskontrol", re.M | re.I)
+SALUTATION = re.compile(r"^\s*Sehr\s+geehrte", re.M)
+REPORT_INTRO = re.compile(r"^.*(?:gegeben|berichtet)\s+werden\s*:?\s*$", re.M)
+ZU_POINT = re.compile(r"^\s*zu\s+(?P<n>\d{1,2})\.\s*$", re.M | re.I)
+POINT_NOTE = re.compile(
+    r"\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d{1,2}(?:\s*(?:und|,)\s*\d{1,2})*", re.I
+)
+ZU_BESCHLUSSPUNKT = re.compile(r"^\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d", re.I)
+CLOSE_QUOTE = re.compile(r"(?:[\"“”]'?|''|/')[ \t]*(?=\n|$)")
+
+
+def segment_kontrolle(text: str, layout: Layout) -> None:
+    """Fill ``layout`` for a Beschlusskontrolle: letterhead, quoted points and the report on each."""
+    head = KIND_KONTROLLE.search(text)
+    assert head is not None
+    line_end = text.find("\n", head.end())
+    line_end = len(text) if line_end < 0 else line_end
+    v = re.match(r"\s*(\S+)", text[head.end() : line_end])
+    if v:
+        layout.vorlage = (v.group(1), head.end() + v.start(1), head.end() + v.end(1))
+    find_session(text, head.start(), line_end + 200, layout)
+    sal = SALUTATION.search(text, line_end)
+    intro = REPORT_INTRO.search(text, line_end)
+    subj_end = sal.start() if sal else (intro.start() if intro else line_end)
+    layout.subject = (line_end + 1, subj_end)
+    dm = DATE_HEAD.search(text, 0, head.start())
+    if dm:
+        layout.date_zones = [(dm.end(), head.start())]
+    lh = re.search(r"^\s*(Beigeordnete?r?\s+für\b.*)$", text[: head.start()], re.M)
+    if lh:
+        end = lh.end(1)
+        nxt = next_nonempty(text, lh.end() + 1, head.start())
+        if nxt and text[nxt[0]].islower():
+            end = nxt[1]
+        layout.letterhead_role = (lh.start(1), end)
+    body_start = intro.end() if intro else (sal.end() if sal else line_end)
+    layout.status_zone = (head.start(), body_start)
+    ends = [m.start() for m in (GREETING.search(text, body_start),) if m]
+    body_end = min(ends) if ends else len(text)
+    nxt_report = NEXT_REPORT.search(text, body_start, body_end)
+    layout.body = (body_start, body_end)
+    points_end = nxt_report.start() if nxt_report else body_end
+    layout.signature = (body_end, _kontrolle_signature_end(text, body_end))
+    layout.points = _kontrolle_points(text, body_start, points_end, layout.skip)
+
+
+def _kontrolle_signature_end(text: str, start: int) -> int:
+    m = re.search(r"^\s*(?:Anlage\b|Seite\s+\d+\s+von)", text[start:], re.M)
+    return start + m.start() if m else len(text)
+
+
+def _close_quote(text: str, start: int, end: int) -> re.Match[str] | None:
+    return CLOSE_QUOTE.search(text, start, end)
+
+
+def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
+    """Quoted points and the report's prose after each quote (or after a block of quotes)."""
+    zu = list(ZU_POINT.finditer(text, start, end))
+    if zu:
+        pts = []
+        for i, m in enumerate(zu):
+            pend = zu[i + 1].start() if i + 1 < len(zu) else end
+            ps = strip_open_quote(text, m.end(), pend)
+            pe = trim_end(text, ps, pend)
+            pts.append(RawPoint(int(m.group("n")), ps, pe, (ps, pe)))
+        return pts
+    sections = [
+        (s, e)
+        for s, e, line in line_spans(text, start, end)
+        if ZU_BESCHLUSSPUNKT.match(line) and line.strip().endswith(":")
+    ]
+    quote_end = sections[0][0] if sections else end
+    first = first_content(text, start, quote_end, skip)
+    if numbered(first) or re.match(r"^\W*\d{1,2}\.", first.strip()):
+        points = split_numbered(text, start, quote_end, skip, first_any=True)
+        block: list[RawPoint] = []
+        for p in points:
+            block.append(p)
+            close = _close_quote(text, p.start, p.end)
+            if close:
+                note_start = close.end()
+                note_end = p.end
+                p.end = trim_end(text, p.start, close.start())
+                if text[note_start:note_end].strip():
+                    # "Zum Beschlusspunkt 2 wurde ..." speaks of point 2 only
+                    named = [
+                        int(n)
+                        for n in re.findall(
+                            r"\d{1,2}", (POINT_NOTE.match(text, note_start) or [""])[0]
+                        )
+                    ]
+                    for b in block:
+                        if not named or b.number in named:
+                            b.note = (note_start, note_end)
+                    block = []
+        # "Zu Beschlusspunkt N:" sections
+        for i, (s, e) in enumerate(sections):
+            send = sections[i + 1][0] if i + 1 < len(sections) else end
+            nums = [int(n) for n in re.findall(r"\d{1,2}", text[s:e])]
+            for p in points:
+                if p.number in nums:
+                    p.note = (e, trim_end(text, e, send))
+        return points
+    # unnumbered: a quoted block of resolution paragraphs, or an unquoted decision paragraph
+    content = next_nonempty(text, start, end)
+    if not content:
+        return []
+    qs = content[0]
+    if OPEN_QUOTE.match(text, qs):
+        close = _close_quote(text, qs, end)
+        qend = close.start() if close else end
+        points = split_unnumbered(text, qs, qend, skip)
+        note_start = close.end() if close else end
+    else:
+        paras = paragraphs(text, start, end, skip)
+        if not paras or not RESOLUTION_SENTENCE.match(text[paras[0][0] : paras[0][1]]):
+            return []
+        points = [RawPoint(None, paras[0][0], paras[0][1])]
+        note_start = paras[0][1]
+    if text[note_start:end].strip():
+        for p in points:
+            p.note = (note_start, trim_end(text, note_start, end))
+    return points

@@ -1,0 +1,108 @@
+"""Splitting a resolution text into its points: numbered 1., 2., ... or decision paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+from loader.segment.layout import (
+    Layout,
+    RawPoint,
+    content_lines,
+    first_content,
+    paragraphs,
+    trim_end,
+)
+
+STATUTE = re.compile(r"^\s*(?:Vom\s+\d{1,2}\.\s*\w+\s+\d{4}|§\s*\d+\s*)$", re.M)
+NUMBERED = re.compile(r"^[ \t]*[„\"“]?[ \t]*(?P<n>\d{1,2})\.(?=[ \t]|$|[„\"“])[ \t]*[„\"“,]*[ \t]*")
+OPEN_QUOTE = re.compile(r"[ \t]*(?:„|\"|“|,,|‚)")
+RESOLUTION_SENTENCE = re.compile(
+    r"^\s*(?:Der|Die|Das|Den)\s*[A-ZÄÖÜ][\wäöüß\-]*(?:\s+[\wäöüß\-]+){0,4}?\s+"
+    r"(?:besch\w{2,5}t|stimmt|beauftragt|bittet|ermächtigt|wird\s+(?:beauftragt|gebeten|ermächtigt)"
+    r"|nimmt|bestätigt|lehnt|stellt|empfiehlt|billigt|genehmigt|erhält|entscheidet)\b"
+)
+DELEGATING_INTRO = re.compile(r"\b(?:beauftragt|gebeten|ermächtigt)\b[^.]*[,:]\s*$")
+
+
+def numbered(content: str) -> tuple[int, int] | None:
+    """The point number a line opens with and where its text starts, or None."""
+    m = NUMBERED.match(content)
+    if not m:
+        return None
+    return int(m.group("n")), m.end()
+
+
+def strip_open_quote(text: str, pos: int, end: int) -> int:
+    """``pos`` moved past leading whitespace and one opening quote."""
+    while pos < end and text[pos] in " \t\n":
+        pos += 1
+    m = OPEN_QUOTE.match(text, pos)
+    if m:
+        pos = m.end()
+    while pos < end and text[pos] in " \t\n":
+        pos += 1
+    return pos
+
+
+def split_numbered(
+    text: str, start: int, end: int, skip: list[tuple[int, int]], first_any: bool = False
+) -> list[RawPoint]:
+    """Numbered points 1., 2., ... in sequence; a number out of sequence is inner text."""
+    points: list[RawPoint] = []
+    expected = None
+    for cs, _e, content in content_lines(text, start, end, skip):
+        hit = numbered(content)
+        if not hit:
+            continue
+        n, off = hit
+        if expected is None:
+            if not (n == 1 or (first_any and n <= 30)):
+                continue
+        elif n != expected:
+            continue
+        pstart = strip_open_quote(text, cs + off, end)
+        if points:
+            points[-1].end = trim_end(text, points[-1].start, cs)
+        points.append(RawPoint(n, pstart, end))
+        expected = n + 1
+    if points:
+        points[-1].end = trim_end(text, points[-1].start, points[-1].end)
+    return points
+
+
+def split_unnumbered(
+    text: str, start: int, end: int, skip: list[tuple[int, int]]
+) -> list[RawPoint]:
+    """Unnumbered resolution paragraphs: each starts with a decision sentence ("Der X beschließt");
+    other paragraphs continue the previous one; a statute ("Vom <date>", "§ 1") ends them."""
+    points: list[RawPoint] = []
+    for ps, pe in paragraphs(text, start, end, skip):
+        chunk = text[ps:pe]
+        if STATUTE.search(chunk):
+            break
+        body = text[strip_open_quote(text, ps, pe) : pe]
+        if not points or RESOLUTION_SENTENCE.match(body):
+            points.append(RawPoint(None, strip_open_quote(text, ps, pe), pe))
+        else:
+            points[-1].end = pe
+    return points
+
+
+def split_resolution(text: str, start: int, end: int, skip, layout: Layout) -> list[RawPoint]:
+    """Points of a resolution text: numbered if it opens with "1.", else unnumbered paragraphs; an
+    opening delegation ending in "," or ":" followed by "1." governs the numbered points."""
+    first = first_content(text, start, end, skip)
+    if numbered(first):
+        return split_numbered(text, start, end, skip)
+    points = split_numbered(text, start, end, skip)
+    paras = paragraphs(text, start, end, skip)
+    if (
+        points
+        and paras
+        and DELEGATING_INTRO.search(text[paras[0][0] : points[0].start].split("\n1.")[0])
+    ):
+        intro_end = trim_end(text, paras[0][0], text.rfind("\n", paras[0][0], points[0].start))
+        if intro_end > paras[0][0]:
+            layout.intro = (paras[0][0], intro_end)
+            return points
+    return split_unnumbered(text, start, end, skip)
