@@ -2,7 +2,7 @@
 
 Figures per run, medians over ``--runs``, ratios within the same run:
 * ``ratsgraph load DOCS --store NEW`` as a process: a new store, so extraction in worker processes
-  streamed into Oxigraph's bulk loader, all or nothing (`service.bulk`), with its peak memory;
+  streamed into Oxigraph's bulk loader, all or nothing (`service.ingest.bulk`), with its peak memory;
 * ``ratsgraph load DOCS --store DIR --no-bulk``: the same, one transaction per document (the path
   every load into an existing store takes);
 * the store half of it: the same documents' graphs, built beforehand, written with
@@ -58,7 +58,7 @@ def main() -> None:
 
     from loader import load_document  # noqa: PLC0415
     from loader.reference import load_reference  # noqa: PLC0415
-    from service.loading import ensure_reference  # noqa: PLC0415
+    from service.ingest.loading import ensure_reference  # noqa: PLC0415
     from service.store import EmbeddedStore  # noqa: PLC0415
 
     docs = docs_dir(args.size)
@@ -96,7 +96,7 @@ def main() -> None:
             location = work / f"remote-{run}"
             proc, base = start_oxigraph(location)
             try:
-                from service.remote import RemoteStore  # noqa: PLC0415
+                from service.store.remote import RemoteStore  # noqa: PLC0415
 
                 remote = RemoteStore(base + "/query", base + "/update")
                 start = time.perf_counter()

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from loader import SAMPLES_DIR
-from service import create_app
-from service.loading import load_paths
+from service.ingest.loading import load_paths
 from service.store import EmbeddedStore
+from service.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 20

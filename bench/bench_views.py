@@ -1,7 +1,7 @@
 """View latency: p50/p99 of every named view, embedded and through `oxigraph serve`, by dataset size.
 
-Each view runs the service's own path (`service.views.run_view`: label resolution, binding, query,
-result conversion, the query limits of `service.limits`) ``--repeat`` times after one warm-up run:
+Each view runs the service's own path (`service.web.views.run_view`: label resolution, binding, query,
+result conversion, the query limits of `service.store.limits`) ``--repeat`` times after one warm-up run:
 * embedded without the view cache: every run computes the answer;
 * embedded with the view cache (the default): every run after the first is answered from it, until
   a write;
@@ -40,8 +40,8 @@ def cases(size: int) -> list[tuple[str, dict[str, str]]]:
 def measure(
     store: object, size: int, repeat: int, cache: bool = False
 ) -> list[tuple[str, int, float, float]]:
-    from service import create_app  # noqa: PLC0415
-    from service.views import run_view  # noqa: PLC0415
+    from service.web import create_app  # noqa: PLC0415
+    from service.web.views import run_view  # noqa: PLC0415
 
     config = {"TESTING": True, "QUERY_TIMEOUT_S": 600.0, "VIEW_CACHE_SIZE": 128 if cache else 0}
     app = create_app(config, store=store)  # type: ignore[arg-type]
@@ -68,8 +68,8 @@ def main() -> None:
     parser.add_argument("--no-remote", action="store_true", help="embedded figures only")
     args = parser.parse_args()
 
-    from service.remote import RemoteStore  # noqa: PLC0415
     from service.store import EmbeddedStore  # noqa: PLC0415
+    from service.store.remote import RemoteStore  # noqa: PLC0415
 
     print(f"machine: {machine()}")
     for size in args.sizes:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loader import SAMPLES_DIR  # noqa: E402
-from service.loading import load_paths  # noqa: E402
+from service.ingest.loading import load_paths  # noqa: E402
 from service.store import EmbeddedStore  # noqa: E402
 from tests.conftest import start_server, stop_server  # noqa: E402
 

@@ -1,58 +1,12 @@
-"""`create_app(config=None)`: settings, the store, blueprints and error handlers."""
+"""ratsgraph's service: the store, loading, the web front and the command line.
 
-from __future__ import annotations
+Where things are (arrows point web/cli → ingest → store → loader, never back):
 
-from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
-
-from .config import defaults
-from .store import Store, open_store
-
-
-def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
-    """The Flask app; settings from defaults, then RATSGRAPH_* environment variables, then ``config``."""
-    app = Flask(__name__)
-    app.json.sort_keys = False  # keep view columns in their SELECT order
-    app.config.update(defaults())
-    app.config.from_prefixed_env("RATSGRAPH")
-    if config:
-        app.config.update(config)
-    if store is None:
-        # open_store tells a directory from a SPARQL URL; the update URL matters only for the latter
-        store = open_store(app.config["STORE"], update_url=app.config["UPDATE_URL"])
-    app.extensions["ratsgraph"] = store
-
-    from . import (  # noqa: PLC0415
-        api,
-        auth,
-        dataset,
-        errors,
-        health,
-        hygiene,
-        limits,
-        openapi,
-        pages,
-        sparql,
-        views,
-    )
-
-    health.init_app(app)  # first: its clock starts before the other hooks run
-    limits.init_app(app)  # wraps the store: reads stop at the time limit, rows at the cap
-    auth.init_app(app)
-    errors.init_app(app)
-    api.init_app(app)
-    openapi.init_app(app)
-    views.init_app(app)
-    sparql.init_app(app)
-    pages.init_app(app)
-    dataset.init_app(app)
-    hygiene.init_app(app)
-    return app
-
-
-def get_store(app: Flask | None = None) -> Store:
-    from flask import current_app  # noqa: PLC0415
-
-    return (app or current_app).extensions["ratsgraph"]
+* `service.store`  — the Store interface, embedded and remote backends, backups, who holds a store,
+  stoppable reads, limits, the view cache and dumps (nothing of Flask's blueprints here);
+* `service.ingest` — loading files (workers, per-file reports), bulk loads, loading through a
+  server, and the OParl import;
+* `service.web`    — `create_app`, one module per blueprint, negotiation, errors, templates, static;
+* `service.cli`    — the `ratsgraph` command, one module per group of commands;
+* `service.config`, `service.queries`, `service.errors` — settings, named views, `UserError`.
+"""

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import UserError
+from service.errors import UserError
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+LOOKUP_DIR = QUERIES_DIR / "lookup"  # the queries pages and the dataset description run; not views
 PARAM_TYPES = ("iri", "string", "date", "integer")
 MAX_VALUE_LENGTH = 2000
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -25,10 +25,10 @@ import requests
 from hypothesis import settings
 
 from loader import SAMPLES_DIR
-from service import create_app
-from service.loading import load_paths
-from service.remote import RemoteStore
+from service.ingest.loading import load_paths
 from service.store import EmbeddedStore, Store
+from service.store.remote import RemoteStore
+from service.web import create_app
 
 # The same examples on every run, so CI is reproducible; `--hypothesis-seed` explores others.
 settings.register_profile("ratsgraph", derandomize=True)

@@ -183,8 +183,8 @@ def test_a_bad_upload_is_refused_with_its_reason_and_changes_nothing(
 def test_an_upload_whose_reading_runs_past_its_time_limit_is_stopped_and_refused(
     tmp_path: Path,
 ) -> None:
-    from service import create_app  # noqa: PLC0415
-    from service.loading import load_paths  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
+    from service.web import create_app  # noqa: PLC0415
 
     store = EmbeddedStore(tmp_path / "store")
     load_paths(store, [SAMPLES_DIR], jobs=1)

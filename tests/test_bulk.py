@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from loader import SAMPLES_DIR
 from loader.iris import DEFAULT_BASE
-from service.bulk import bulk_load_new_store, is_new_store
 from service.cli import cli
-from service.loading import load_paths, prepared
+from service.ingest.bulk import bulk_load_new_store, is_new_store
+from service.ingest.loading import load_paths, prepared
 from service.store import EmbeddedStore
 
 from .conftest import ROOT

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from loader import SAMPLES_DIR
-from service import create_app
-from service.cache import ViewCache
-from service.loading import load_paths
+from service.ingest.loading import load_paths
 from service.store import EmbeddedStore, SelectResult
+from service.store.view_cache import ViewCache
+from service.web import create_app
 
 BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
 BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
@@ -176,7 +176,7 @@ def test_a_stale_view_answer_says_so_and_a_client_can_ask_for_the_fresh_one(
 def test_a_starting_server_computes_each_views_default_and_example_answer(
     tmp_path: Path,
 ) -> None:
-    from service import views  # noqa: PLC0415
+    from service.web import views  # noqa: PLC0415
 
     store = EmbeddedStore(tmp_path / "store")
     load_paths(store, [BA, BK], jobs=1)

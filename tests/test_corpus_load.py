@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
-from service.loading import load_paths
+from service.ingest.loading import load_paths
 from service.store import EmbeddedStore
+from service.web import create_app
 
 from .conftest import CORPUS
 

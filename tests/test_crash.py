@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from loader import SAMPLES_DIR
-from service.loading import load_paths
+from service.ingest.loading import load_paths
 from service.store import EmbeddedStore
 
 from .conftest import ROOT

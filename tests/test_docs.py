@@ -31,3 +31,28 @@ def test_every_setting_has_help_text() -> None:
 def test_every_view_is_in_the_readme() -> None:
     for name in load_queries(QUERIES_DIR):
         assert f"`{name}`" in README, name
+
+
+def test_where_things_are_names_every_package_and_module_of_the_tree() -> None:
+    """Issue 16: the README's architecture section is kept true against the tree."""
+    section = README.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    missing = []
+    for package in ("loader", "service"):
+        for init in sorted((ROOT / package).rglob("__init__.py")):
+            folder = init.parent.relative_to(ROOT).as_posix() + "/"
+            if f"\n{folder} " not in section:
+                missing.append(folder)
+                continue
+            block = section.split(f"\n{folder} ", 1)[1].split("\n" + package, 1)[0]
+            for module in sorted(init.parent.glob("*.py")):
+                if module.name != "__init__.py" and not re.search(
+                    rf"\b{re.escape(module.name)}\b", block
+                ):
+                    missing.append(f"{folder}{module.name}")
+    named = set(re.findall(r"\b([a-z_]+\.py)\b", section))
+    existing = {
+        p.name
+        for package in ("loader", "service", "bench", "tests")
+        for p in (ROOT / package).rglob("*.py")
+    }
+    assert (missing, sorted(named - existing)) == ([], [])

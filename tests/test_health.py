@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service import create_app
 from service.cli import cli
 from service.store import EmbeddedStore
+from service.web import create_app
 
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 TOKEN = "health-secret-token"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from service import create_app
 from service.store import EmbeddedStore
+from service.web import create_app
 
 from .conftest import start_server, stop_server
 
@@ -208,7 +208,7 @@ def test_a_read_that_proved_fast_runs_in_the_request_thread_until_the_data_chang
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from loader import SAMPLES_DIR  # noqa: PLC0415
-    from service.loading import load_paths  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
 
     store = EmbeddedStore(tmp_path / "store")
     load_paths(store, [SAMPLES_DIR], jobs=1)
@@ -242,7 +242,7 @@ def test_a_read_that_proved_fast_runs_in_the_request_thread_until_the_data_chang
 
 def test_a_remote_query_past_the_limit_is_a_503_without_a_child_process(tmp_path: Path) -> None:
     from loader import SAMPLES_DIR  # noqa: PLC0415
-    from service.loading import load_paths  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
 
     from .conftest import start_oxigraph, stop  # noqa: PLC0415
 
@@ -266,7 +266,7 @@ def test_a_remote_query_past_the_limit_is_a_503_without_a_child_process(tmp_path
 
 
 def test_a_child_that_neither_computes_nor_reads_is_stalled_and_one_that_reads_is_not() -> None:
-    from service.stoppable import Stalled, run_stoppable  # noqa: PLC0415
+    from service.store.stoppable import Stalled, run_stoppable  # noqa: PLC0415
 
     def waits() -> str:  # like a child blocked on a lock it inherited: no CPU, no reads
         time.sleep(3)

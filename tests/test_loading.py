@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from loader import SAMPLES_DIR
-from service.loading import load_paths
+from service.ingest.loading import load_paths
 from service.store import Store
 
 BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"

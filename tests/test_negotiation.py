@@ -6,7 +6,7 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from service.negotiation import choose, parse_accept, quality
+from service.web.negotiation import choose, parse_accept, quality
 
 PAGE_TYPES = [
     "text/turtle",

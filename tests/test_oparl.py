@@ -14,7 +14,7 @@ from loader.oparl import Context, OParlError, committee_sources, map_object
 from loader.oparl_legacy import Resolver, upgrade
 from loader.reference import load_reference
 from loader.vocab import BESLUIT, DCTERMS, ORG, RB, RDF, TIME, XSD
-from service.loading import reference_graph
+from service.ingest.loading import reference_graph
 
 ID = "https://ris.example/oparl/"
 DD = "https://w3id.org/ratsgraph/id/dresden/"

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from service.oparl_sources import Http, retry_after
+from service.ingest.oparl_sources import Http, retry_after
 
 
 @pytest.fixture

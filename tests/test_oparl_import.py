@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from loader.shapes import validate
-from service import create_app
 from service.cli import cli
-from service.loading import reference_graph
-from service.oparl_import import ImportReport, import_oparl
-from service.oparl_sources import Http
+from service.ingest.loading import reference_graph
+from service.ingest.oparl_import import ImportReport, import_oparl
+from service.ingest.oparl_sources import Http
 from service.store import EmbeddedStore
-from service.views import rows_as_json, run_view
+from service.web import create_app
+from service.web.views import rows_as_json, run_view
 
 from .conftest import CORPUS
 from .oparl_server import DRESDEN, OParlServer, corpus_objects

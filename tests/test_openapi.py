@@ -16,8 +16,8 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from service.openapi import spec
 from service.queries import QUERIES_DIR, load_queries
+from service.web.openapi import spec
 
 from .conftest import start_server, stop_server
 

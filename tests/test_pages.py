@@ -8,8 +8,8 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from service import create_app
 from service.store import EmbeddedStore
+from service.web import create_app
 
 ID = "https://w3id.org/ratsgraph/id/dresden/"
 RESOLUTION = "/id/dresden/resolution/V2620-23/JHA-061-2024"
@@ -174,7 +174,7 @@ def test_forwarded_headers_make_absolute_urls_when_trusted(store: EmbeddedStore)
 
 def test_a_local_server_answers_for_a_configured_base_iri(tmp_path) -> None:  # noqa: ANN001
     """A copy under another base: its /id/… paths serve that base's IRIs, not w3id.org's."""
-    from service.loading import load_paths  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
 
     base = "https://daten.dresden.example"
     store = EmbeddedStore(tmp_path / "store")
@@ -210,11 +210,11 @@ def test_many_links_are_fetched_per_property_with_the_same_page(
 ) -> None:
     """Above BULK_LINKS a page queries each property capped, instead of all links at once
     (LodView#32); what the page shows must not change."""
-    import service.browse  # noqa: PLC0415
+    import service.web.resource_links  # noqa: PLC0415
 
     client = create_app({"TESTING": True, "PAGE_SIZE": 3}, store=store).test_client()
     pages = [client.get(p).get_data(as_text=True) for p in ("/id/dresden", OB, RESOLUTION)]
-    monkeypatch.setattr(service.browse, "BULK_LINKS", 1)
+    monkeypatch.setattr(service.web.resource_links, "BULK_LINKS", 1)
     assert [client.get(p).get_data(as_text=True) for p in ("/id/dresden", OB, RESOLUTION)] == pages
 
 
@@ -225,7 +225,7 @@ def test_planning_report_page_lists_the_other_reports_of_its_part(
     """Another report of Teil IV, loaded as RDF beside the council data, shows up on the page."""
     import shutil  # noqa: PLC0415
 
-    from service.loading import load_paths  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
 
     copy = tmp_path / "store"
     shutil.copytree(sample_store_dir, copy)
@@ -310,7 +310,7 @@ def test_office_page_buckets_points_by_their_latest_status_as_the_views_do(
 ) -> None:
     """The latest Beschlusskontrolle decides: latest date, then greater report IRI, undated oldest;
     a point no Beschlusskontrolle reports on is "offen". The actor-summary view counts the same."""
-    from service.loading import load_paths  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
 
     cases = tmp_path / "latest-status.ttl"
     cases.write_text(LATEST_STATUS_CASES, encoding="utf-8")

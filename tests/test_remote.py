@@ -17,10 +17,10 @@ from rdflib import Graph
 
 from loader import SAMPLES_DIR
 from service.cli import cli
-from service.loading import load_paths
+from service.ingest.loading import load_paths
 from service.queries import QUERIES_DIR, load_queries
-from service.remote import RemoteStore, RemoteStoreError
 from service.store import EmbeddedStore
+from service.store.remote import RemoteStore, RemoteStoreError
 
 from .conftest import OxigraphServer, free_port, start_oxigraph, stop
 
@@ -99,8 +99,8 @@ def remote_via(p: Proxy, **options: object) -> RemoteStore:
 def test_every_view_example_answers_the_same_on_both_backends(
     name: str, sample_store_dir: Path, sample_oxigraph: OxigraphServer
 ) -> None:
-    from service import create_app  # noqa: PLC0415
-    from service.views import run_view  # noqa: PLC0415
+    from service.web import create_app  # noqa: PLC0415
+    from service.web.views import run_view  # noqa: PLC0415
 
     query = load_queries(QUERIES_DIR)[name]
     values = dict(p.split("=", 1) for p in query.example.split("&")) if query.example else {}
@@ -275,8 +275,8 @@ def test_server_default_graph_mode_on_a_union_default_graph_server(
 ) -> None:
     """Servers whose default graph is the union of all graphs (Virtuoso, GraphDB; Oxigraph with
     --union-default-graph): ratsgraph writes only the named graphs, the views answer the same."""
-    from service import create_app  # noqa: PLC0415
-    from service.views import run_view  # noqa: PLC0415
+    from service.web import create_app  # noqa: PLC0415
+    from service.web.views import run_view  # noqa: PLC0415
 
     server = start_oxigraph(union=True)
     try:
@@ -297,8 +297,8 @@ def test_server_default_graph_mode_on_a_union_default_graph_server(
 
 @pytest.mark.virtuoso
 def test_views_on_virtuoso_answer_as_embedded(virtuoso: str, sample_store_dir: Path) -> None:
-    from service import create_app  # noqa: PLC0415
-    from service.views import run_view  # noqa: PLC0415
+    from service.web import create_app  # noqa: PLC0415
+    from service.web.views import run_view  # noqa: PLC0415
 
     remote = RemoteStore(virtuoso, default_graph="server")
     assert all(r.ok for r in load_paths(remote, [SAMPLES_DIR]))

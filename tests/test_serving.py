@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from loader import SAMPLES_DIR
 from service.cli import cli
-from service.serving import SnapshotStore
+from service.web.serving import SnapshotStore
 
 from .conftest import ROOT, free_port, stop, wait_for_http
 

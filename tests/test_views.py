@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.errors import UserError
 from service.queries import QUERIES_DIR, load_queries
+from service.web.errors import UserError
 
 OB = "https://w3id.org/ratsgraph/id/dresden/office/oberbuergermeister"
 JUGENDAMT = "https://w3id.org/ratsgraph/id/dresden/unit/jugendamt"

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from .queries import MAX_VALUE_LENGTH, NamedQuery, load_queries
+from service.queries import MAX_VALUE_LENGTH, NamedQuery, load_queries
 
 bp = Blueprint("openapi", __name__)
 SPEC = Path(__file__).with_name("openapi.json")
@@ -63,7 +63,7 @@ def spec(queries_dir: Path | str, max_timeout_s: float = 600.0) -> dict[str, Any
 
 @bp.get("/api/openapi.json")
 def openapi() -> Any:
-    from .views import queries_dir  # noqa: PLC0415
+    from service.web.views import queries_dir  # noqa: PLC0415
 
     return jsonify(spec(queries_dir(), float(current_app.config["MAX_QUERY_TIMEOUT_S"])))
 

@@ -14,8 +14,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import get_store
-from .browse import (
+from service.errors import UserError
+from service.queries import LOOKUP_DIR, Param, get_query, load_queries, to_term
+from service.web import get_store
+from service.web.negotiation import negotiate, vary
+from service.web.resource_links import (
     UI,
     LinkGroup,
     iris_of,
@@ -25,11 +28,8 @@ from .browse import (
     link_groups,
     property_values,
 )
-from .errors import UserError
-from .negotiation import negotiate, vary
-from .queries import Param, get_query, load_queries, to_term
-from .sections import sections_for
-from .views import LOOKUP_DIR, queries_dir
+from service.web.resource_sections import sections_for
+from service.web.views import queries_dir
 
 bp = Blueprint("pages", __name__)
 

@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from .loading import DOCUMENT_SUFFIXES, FileResult, iter_files
+from service.ingest.loading import DOCUMENT_SUFFIXES, FileResult, iter_files
 
 MEDIA = {".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf"}
 

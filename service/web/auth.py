@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request
 
-from .errors import UserError
+from service.errors import UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -6,7 +6,7 @@ The serving architecture, chosen by measurement (bench/RESULTS.md):
   releases the GIL): `/sparql` answered 82 requests/s with one worker and with two;
 * ``--workers N`` on a directory: N processes, each opening the store *read-only*, which doubles what
   Python bounds (cached views: 338 -> 732 requests/s). pyoxigraph leaves a read-only handle beside a
-  writer undefined, so nothing writes the store meanwhile (`service.holder` makes `load` refuse and
+  writer undefined, so nothing writes the store meanwhile (`service.store.ownership` makes `load` refuse and
   keeps this mode from starting beside a writer). Each worker reopens its snapshot should the
   store's files change all the same (checked at most once a second);
 * ``--workers N`` on a SPARQL URL: N stateless processes in front of one SPARQL server (e.g.
@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import Flask
 
-from .store import EmbeddedStore
+from service.store import EmbeddedStore
 
 
 class SnapshotStore:
@@ -75,8 +75,11 @@ def app_factory(
     """What each worker calls after the fork to build its app and open its own store handle."""
 
     def make() -> Flask:
-        from . import create_app, views  # noqa: PLC0415
-        from .store import open_store  # noqa: PLC0415
+        from service.store import open_store  # noqa: PLC0415
+        from service.web import (
+            create_app,  # noqa: PLC0415
+            views,  # noqa: PLC0415
+        )
 
         if location.startswith(("http://", "https://")):
             store: Any = open_store(location, update_url=update_url)

@@ -30,11 +30,10 @@ from loader.oparl import Context, OParlError, committee_sources, file_metadata, 
 from loader.oparl_legacy import local_id, type_name
 from loader.reference import REFERENCE_DIR, load_reference
 from loader.vocab import FOAF, RB, RDF
-
-from .loading import ONTOLOGY_DIR, ensure_reference, reference_graph
-from .oparl_sources import FetchError, FolderSource, Http, HttpSource
-from .oparl_state import ImportReport, ImportState, state_path_for
-from .store import Store
+from service.ingest.loading import ONTOLOGY_DIR, ensure_reference, reference_graph
+from service.ingest.oparl_sources import FetchError, FolderSource, Http, HttpSource
+from service.ingest.oparl_state import ImportReport, ImportState, state_path_for
+from service.store import Store
 
 # Files worth downloading when OParl gives no text: resolutions, status reports, papers.
 DEFAULT_FILE_PATTERN = r"(?i)beschluss|^bk[_ -]|kontrolle|vorlage|antrag|empfehlung"

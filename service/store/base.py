@@ -1,25 +1,12 @@
-"""The store: one small interface, an embedded on-disk pyoxigraph backend (the default).
-
-Every document lives in its own named graph; `replace_graph` swaps a document's graph in one SPARQL
-Update, which Oxigraph (and any SPARQL 1.1 server) applies as one transaction, so a reload never
-duplicates and a failure never leaves half a document.
-
-The default graph is kept as the *merge* of all named graphs, maintained by the same update. Oxigraph's
-"union default graph" mode is a multiset: a triple asserted by eight documents (a resolution's type,
-repeated by every Beschlusskontrolle of a chain) comes back eight times, and joins over such triples
-explode (a 6-pattern view took minutes on 44 documents). A real default graph has set semantics,
-works the same on every SPARQL 1.1 server, and costs one extra copy of the triples.
-"""
+"""What every store shares: the `Store` protocol, result rows and terms, and the SPARQL Update texts
+that write one document's graph (its own and the merged default graph) in one transaction."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from threading import Lock
-from typing import IO, Protocol, overload
+from typing import Protocol, overload
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -131,7 +118,7 @@ class Rows(Sequence[dict[str, Term | None]]):
 class SelectResult:
     columns: list[str]
     rows: Sequence[dict[str, Term | None]]  # a list, or packed `Rows` from a store
-    truncated: bool = False  # rows were cut at the row cap (service.limits)
+    truncated: bool = False  # rows were cut at the row cap (service.store.limits)
 
 
 class QueryForm:
@@ -257,168 +244,3 @@ def replace_graph_update(graph_iri: str, ntriples: str) -> str:
         f"{drop_graph_update(graph_iri)} ;\n"
         f"INSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}}\n{ntriples}\n}}"
     )
-
-
-class EmbeddedStore:
-    """pyoxigraph on disk (or in memory when ``path`` is None)."""
-
-    def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
-        self.path = Path(path) if path else None
-        # a frozen snapshot: the service must refuse writes, not fail them
-        self.read_only = read_only
-        self.generation = 0  # counts this handle's writes: cached answers are keyed on it
-        self._write_lock = Lock()  # "is the graph new?" and the write that follows are one step
-        if self.path is None:
-            self._store = ox.Store()
-        elif read_only:
-            self._store = ox.Store.read_only(str(self.path))
-        else:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.path))
-
-    def __repr__(self) -> str:
-        return f"EmbeddedStore({str(self.path) if self.path else 'memory'})"
-
-    def _query(
-        self, query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
-    ) -> object:
-        kwargs: dict[str, object] = {}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self._store.query(query, **kwargs)
-
-    def select(self, query: str) -> SelectResult:
-        result = self._query(query)
-        if not isinstance(result, ox.QuerySolutions):
-            raise ValueError("expected a SELECT query")
-        # serialised by Oxigraph in one call (no GIL), then read by the json module: 18% less
-        # time for a view's rows than reading every solution's terms from Python
-        return select_result_from_json(result.serialize(format=ox.QueryResultsFormat.JSON))
-
-    def ask(self, query: str) -> bool:
-        result = self._query(query)
-        if not isinstance(result, ox.QueryBoolean):
-            raise ValueError("expected an ASK query")
-        return bool(result)
-
-    def construct(self, query: str) -> Graph:
-        result = self._query(query)
-        if not isinstance(result, ox.QueryTriples):
-            raise ValueError("expected a CONSTRUCT or DESCRIBE query")
-        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        return Graph().parse(data=data, format="nt")
-
-    def query_serialized(
-        self,
-        query: str,
-        results_type: str | None,
-        graph_type: str | None,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-    ) -> tuple[bytes, str]:
-        """Run any query; serialise solutions as ``results_type``, triples as ``graph_type``."""
-        result = self._query(query, default_graphs, named_graphs)
-        if isinstance(result, ox.QueryTriples):
-            media_type = graph_type if graph_type in GRAPH_RESULT_TYPES else "text/turtle"
-            return result.serialize(format=MEDIA_GRAPH[media_type]), media_type
-        media_type = (
-            results_type if results_type in MEDIA_RESULTS else "application/sparql-results+json"
-        )
-        return result.serialize(format=MEDIA_RESULTS[media_type]), media_type
-
-    def replace_graph(self, graph_iri: str, graph: Graph) -> None:
-        self.replace_graph_data(graph_iri, graph_to_ntriples(graph))
-
-    def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
-        """Replace one named graph (given as N-Triples) in one transaction.
-
-        A graph the store does not have yet is written by one transactional ``load`` of both
-        copies, 1.5x the speed of parsing the same triples as an ``INSERT DATA`` update; a graph
-        it has goes through the update that also takes its old triples out of the merge."""
-        with self._write_lock:
-            if self._store.contains_named_graph(ox.NamedNode(graph_iri)):
-                self._store.update(replace_graph_update(graph_iri, ntriples))
-            else:
-                data = both_copies_nquads(graph_iri, ntriples)
-                self._store.load(data, format=ox.RdfFormat.N_QUADS)
-            self.generation += 1
-
-    def bulk_load(self, nquads: IO[bytes]) -> None:
-        """Oxigraph's bulk loader: fast, but *no transaction*; only `service.bulk` calls it, on a
-        store nobody else sees yet. The quads must already include the default graph's copies."""
-        with self._write_lock:
-            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-            self.generation += 1
-
-    def optimize(self) -> None:
-        """Compact the files (RocksDB): after a bulk load, queries ran 3x slower without it
-        (open-points over 4.4 million quads: 2.5 s, then 0.8 s; compaction took 8 s)."""
-        with self._write_lock:
-            self._store.optimize()
-
-    def drop_graph(self, graph_iri: str) -> bool:
-        with self._write_lock:
-            if not self._store.contains_named_graph(ox.NamedNode(graph_iri)):
-                return False
-            self._store.update(drop_graph_update(graph_iri))
-            self.generation += 1
-            return True
-
-    def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
-
-    def triple_count(self) -> int:
-        return len(self._store)
-
-    def dump(self, media_type: str = "application/n-quads") -> bytes:
-        out = io.BytesIO()
-        fmt = MEDIA_GRAPH[media_type]
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            # the named graphs only: the default graph is their merge, derived, not data of its own
-            quads = (
-                q
-                for q in self._store.quads_for_pattern(None, None, None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-            )
-            ox.serialize(quads, out, format=fmt)
-        else:
-            self._store.dump(out, format=fmt, from_graph=ox.DefaultGraph())
-        return out.getvalue()
-
-    def flush(self) -> None:
-        self._store.flush()
-
-    def backup(self, target: str | Path) -> None:
-        """A consistent copy into a new folder (RocksDB checkpoint: hard links where it can)."""
-        self._store.backup(str(target))
-
-    def close(self) -> None:
-        try:
-            self._store.flush()
-        except (OSError, RuntimeError):  # RuntimeError: a read-only handle has nothing to flush
-            pass
-        del self._store
-
-
-def open_store(location: str | Path | None, read_only: bool = False, **options: object) -> Store:
-    """An embedded store for a directory, a remote one for an http(s) URL."""
-    text = str(location) if location is not None else None
-    if text and text.startswith(("http://", "https://")):
-        from .remote import RemoteStore  # noqa: PLC0415 - only needed for remote endpoints
-
-        return RemoteStore(text, **options)  # type: ignore[arg-type]
-    return EmbeddedStore(location, read_only=read_only)
-
-
-__all__ = [
-    "EmbeddedStore",
-    "SelectResult",
-    "Store",
-    "Term",
-    "open_store",
-    "replace_graph_update",
-    "MEDIA_GRAPH",
-    "MEDIA_RESULTS",
-]

@@ -29,7 +29,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .store import SelectResult
+from service.store import SelectResult
 
 
 @dataclass
@@ -163,7 +163,7 @@ class ViewCache:
 
     def _given(self, result: SelectResult) -> SelectResult:
         if result.truncated:
-            from .limits import note_truncated  # noqa: PLC0415
+            from service.store.limits import note_truncated  # noqa: PLC0415
 
             note_truncated()
         return result

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import get_store
+from service.web import get_store
 
 log = logging.getLogger("ratsgraph.access")
 bp = Blueprint("health", __name__)

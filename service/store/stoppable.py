@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import UserError
+from service.errors import UserError
 
 T = TypeVar("T")
 

@@ -17,11 +17,8 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.utils import secure_filename
 
 from loader.iris import Minter
-
-from . import get_store
-from .auth import write_route
-from .errors import UserError
-from .loading import (
+from service.errors import UserError
+from service.ingest.loading import (
     DOCUMENT_SUFFIXES,
     FileResult,
     ensure_reference,
@@ -29,8 +26,10 @@ from .loading import (
     reference_graph_iri,
     write_prepared,
 )
-from .queries import get_query
-from .stoppable import QueryStopped, run_stoppable
+from service.queries import get_query
+from service.store.stoppable import QueryStopped, run_stoppable
+from service.web import get_store
+from service.web.auth import write_route
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -194,7 +193,7 @@ def backup() -> Any:
 
 
 def _lookup_dir() -> Path:
-    from .views import LOOKUP_DIR  # noqa: PLC0415
+    from service.queries import LOOKUP_DIR  # noqa: PLC0415
 
     return LOOKUP_DIR
 

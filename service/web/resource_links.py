@@ -11,10 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import get_store
-from .queries import get_query
-from .store import Term
-from .views import LOOKUP_DIR
+from service.queries import LOOKUP_DIR, get_query
+from service.store import Term
+from service.web import get_store
 
 LANGS = ("de", "en")
 UI = {

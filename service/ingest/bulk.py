@@ -1,6 +1,6 @@
 """The first load into a new store, at the speed of Oxigraph's bulk loader, all or nothing.
 
-A transactional write (one per document, as `service.loading` does) costs Oxigraph about 2.5x the
+A transactional write (one per document, as `service.ingest.loading` does) costs Oxigraph about 2.5x the
 time of its bulk loader, which builds the indexes directly but gives no transaction. For a store
 that does not exist yet there is nothing to protect, so the whole load is made one unit instead:
 the documents are extracted in parallel and streamed into ``bulk_load`` in a hidden folder beside
@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from loader.iris import DEFAULT_BASE
-
-from .loading import (
+from service.ingest.loading import (
     RDF_SUFFIXES,
     FileResult,
     ensure_reference,
@@ -29,7 +28,7 @@ from .loading import (
     prepared,
     write_prepared,
 )
-from .store import EmbeddedStore
+from service.store import EmbeddedStore
 
 STAGING_PREFIX = ".loading-"
 

@@ -16,11 +16,11 @@ from pyoxigraph import NamedNode
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from . import get_store
-from .errors import UserError
-from .negotiation import choose, negotiate, vary
-from .queries import load_queries
-from .store import GRAPH_RESULT_TYPES, MEDIA_RESULTS
+from service.errors import UserError
+from service.queries import load_queries
+from service.store import GRAPH_RESULT_TYPES, MEDIA_RESULTS
+from service.web import get_store
+from service.web.negotiation import choose, negotiate, vary
 
 bp = Blueprint("sparql", __name__)
 
@@ -225,7 +225,7 @@ def service_description() -> Response:
     """RDF clients get a SPARQL 1.1 Service Description; browsers get the query editor."""
     media = negotiate([*GRAPH_TYPES, "text/html"], default="text/turtle", formats=FORMATS)
     if media == "text/html":
-        from .editor import editor_context  # noqa: PLC0415
+        from service.web.sparql_editor import editor_context  # noqa: PLC0415
 
         return vary(Response(render_template("sparql.html", **editor_context())))
     store = get_store()

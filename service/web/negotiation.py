@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import Response, request
 
-from .errors import UserError
+from service.errors import UserError
 
 
 @dataclass(frozen=True)

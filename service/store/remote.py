@@ -35,7 +35,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from .store import (
+from service.store.base import (
     GRAPH_RESULT_TYPES,
     MEDIA_GRAPH,
     MEDIA_RESULTS,
@@ -149,7 +149,7 @@ class RemoteStore:
             return self.timeout
         left = current[0] - time.monotonic()
         if left <= 0:
-            from .stoppable import QueryStopped  # noqa: PLC0415
+            from service.store.stoppable import QueryStopped  # noqa: PLC0415
 
             raise QueryStopped(current[1])
         return min(left, self.timeout)

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from .errors import UserError
-from .store import SelectResult
+from service.errors import UserError
+from service.store import SelectResult
 
 PARAMS = ("_size", "_offset")
 _OWN_LIMIT = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.I)

@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import current_app
 
-from .loading import ONTOLOGY_DIR
-from .queries import load_queries
-from .views import queries_dir
+from service.ingest.loading import ONTOLOGY_DIR
+from service.queries import load_queries
+from service.web.views import queries_dir
 
 _PREFIX = re.compile(r"^@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]+)>\s*\.", re.M)
 

@@ -24,10 +24,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from loader import LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
 from loader.reference import load_reference, reference_turtle
+from service.store import Store, both_copies_nquads
 
-from .store import Store, both_copies_nquads
-
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/ratsgraph/ontology"
 DOCUMENT_SUFFIXES = {".txt", ".pdf"}
 RDF_SUFFIXES = {

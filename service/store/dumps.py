@@ -13,9 +13,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .queries import get_query
-from .store import Store
-from .views import LOOKUP_DIR
+from service.queries import LOOKUP_DIR, get_query
+from service.store import Store
 
 FORMATS = {
     "nq": ("application/n-quads", "ratsgraph.nq.gz"),

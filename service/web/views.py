@@ -12,14 +12,21 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from werkzeug.http import http_date
 
-from . import get_store, paging
-from .cache import ViewCache
-from .errors import UserError, wants_json
-from .queries import MAX_VALUE_LENGTH, QUERIES_DIR, NamedQuery, get_query, load_queries
-from .store import SelectResult, Term
+from service.errors import UserError
+from service.queries import (
+    LOOKUP_DIR,
+    MAX_VALUE_LENGTH,
+    QUERIES_DIR,
+    NamedQuery,
+    get_query,
+    load_queries,
+)
+from service.store import SelectResult, Term
+from service.store.view_cache import ViewCache
+from service.web import get_store, paging
+from service.web.errors import wants_json
 
 bp = Blueprint("views", __name__)
-LOOKUP_DIR = QUERIES_DIR / "lookup"
 RESERVED_ARGS = ("format", "timeout")  # not view parameters: output format, time limit (limits.py)
 
 

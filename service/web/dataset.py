@@ -14,12 +14,11 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from . import get_store
-from .dumps import FORMATS, StoreState, current_dump, store_state
-from .errors import UserError
-from .negotiation import negotiate, vary
-from .queries import get_query
-from .views import LOOKUP_DIR
+from service.errors import UserError
+from service.queries import LOOKUP_DIR, get_query
+from service.store.dumps import FORMATS, StoreState, current_dump, store_state
+from service.web import get_store
+from service.web.negotiation import negotiate, vary
 
 bp = Blueprint("dataset", __name__)
 

@@ -12,10 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import get_store
-from .queries import get_query
-from .store import Term
-from .views import LOOKUP_DIR
+from service.queries import LOOKUP_DIR, get_query
+from service.store import Term
+from service.web import get_store
 
 RB = "https://w3id.org/ratsgraph/ontology#"
 STATUS_ORDER = ("offen", "in_umsetzung", "fortlaufend", "umgesetzt")
