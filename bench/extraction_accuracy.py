@@ -1,10 +1,16 @@
 """Per-field extraction accuracy over the corpus, listing every miss (file, field, expected, got).
 
-Run: ``.venv/bin/python bench/extraction_accuracy.py [CORPUS_DIR]`` (default ../shared/corpus).
+Run: ``.venv/bin/python bench/extraction_accuracy.py [CORPUS_DIR]`` (default ../shared/corpus), or
+on any folder of labels beside the folder of their texts:
+``bench/extraction_accuracy.py --labels tests/data/corpus-labels --texts ../shared/corpus/unlabelled/files``
+(``ratsinfo-<id>.json`` is scored against ``<id>.txt``). Besides per-field accuracy it counts the misses
+that give a wrong value (not a null where a value was due): a wrong date, body or paper number misleads
+a reader, a missing one only leaves a gap.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -34,6 +40,32 @@ def source_for(expected: Path, corpus: Path) -> Path:
 
 def cases(corpus: Path = DEFAULT_CORPUS) -> list[tuple[Path, Path]]:
     return [(e, source_for(e, corpus)) for e in sorted((corpus / "expected").glob("*.json"))]
+
+
+def label_cases(labels: Path, texts: Path) -> list[tuple[Path, Path]]:
+    """``labels/ratsinfo-<id>.json`` (or ``<id>.json``) paired with ``texts/<id>.txt``."""
+    return [
+        (e, texts / f"{e.stem.removeprefix('ratsinfo-')}.txt")
+        for e in sorted(labels.glob("*.json"))
+    ]
+
+
+# Fields whose wrong value is counted apart: dates, the body, the paper number.
+DATE_FIELDS = ("session_date", "document_date", "points.deadline")
+BODY_FIELDS = ("committee", "session")
+PAPER_FIELDS = ("vorlage",)
+
+
+def severity(field: str, expected: Any, got: Any, ok: bool) -> str | None:
+    """None for a hit; "null" when nothing was given where a value was due; "extra" when a value
+    (or a point, a signatory) was given where none was due; else "wrong"."""
+    if ok:
+        return None
+    if got is None or got == []:
+        return "null"
+    if expected is None or expected == []:
+        return "extra"
+    return "wrong"
 
 
 def compare(expected: dict[str, Any], got: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
@@ -71,14 +103,16 @@ def compare(expected: dict[str, Any], got: dict[str, Any]) -> list[tuple[str, An
     return rows
 
 
-def run(corpus: Path = DEFAULT_CORPUS) -> tuple[Counter, Counter, list[tuple[str, str, Any, Any]]]:
+def run(
+    corpus: Path = DEFAULT_CORPUS, pairs: list[tuple[Path, Path]] | None = None
+) -> tuple[Counter, Counter, list[tuple[str, str, Any, Any]]]:
     sys.path.insert(0, str(ROOT))
     from loader.extract import extract_file
 
     total: Counter = Counter()
     good: Counter = Counter()
     misses = []
-    for exp_path, src in cases(corpus):
+    for exp_path, src in cases(corpus) if pairs is None else pairs:
         expected = json.loads(exp_path.read_text(encoding="utf-8"))
         got = extract_file(src).to_json()
         for name, e, g, ok in compare(expected, got):
@@ -90,16 +124,56 @@ def run(corpus: Path = DEFAULT_CORPUS) -> tuple[Counter, Counter, list[tuple[str
     return total, good, misses
 
 
-def main() -> None:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CORPUS
-    total, good, misses = run(corpus)
+def wrong_counts(misses: list[tuple[str, str, Any, Any]]) -> Counter:
+    """Misses by severity, with wrong dates, bodies and paper numbers counted apart."""
+    out: Counter = Counter()
+    for _src, name, e, g in misses:
+        key = re.sub(r"\[\d+\]", "", name)
+        sev = severity(key, e, g, False)
+        out[sev] += 1
+        if sev == "wrong":
+            for group, fields in (
+                ("date", DATE_FIELDS),
+                ("body", BODY_FIELDS),
+                ("paper", PAPER_FIELDS),
+            ):
+                if key in fields:
+                    out[f"wrong {group}"] += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--labels", type=Path, help="folder of expected JSON files")
+    ap.add_argument("--texts", type=Path, help="folder of the texts they label (<id>.txt)")
+    ap.add_argument("--quiet", action="store_true", help="no list of misses")
+    args = ap.parse_args(argv)
+    pairs = None
+    if args.labels or args.texts:
+        if not (args.labels and args.texts):
+            ap.error("--labels and --texts go together")
+        pairs = label_cases(args.labels, args.texts)
+        missing = [str(src) for _e, src in pairs if not src.is_file()]
+        if missing:
+            ap.error(f"no text for {len(missing)} labels, e.g. {missing[0]}")
+    total, good, misses = run(args.corpus, pairs)
     for key in total:
         print(f"{key:28s} {good[key]:4d}/{total[key]:<4d} {100 * good[key] / total[key]:6.1f}%")
     t, g = sum(total.values()), sum(good.values())
     print(f"{'overall':28s} {g:4d}/{t:<4d} {100 * g / t:6.1f}%")
+    w = wrong_counts(misses)
+    print(
+        f"misses: {w['wrong']} wrong value, {w['null']} null where a value was due, "
+        f"{w['extra']} value where none was due; wrong date {w['wrong date']}, "
+        f"wrong body {w['wrong body']}, wrong paper number {w['wrong paper']}"
+    )
+    if args.quiet:
+        return
     print(f"\n{len(misses)} misses:")
     for src, name, e, g in misses:
-        print(f"  {src:55s} {name:28s} expected {e!r}\n  {'':55s} {'':28s} got      {g!r}")
+        sev = severity(name, e, g, False)
+        print(f"  {src:12s} {name:28s} [{sev}] expected {e!r}\n  {'':12s} {'':28s} got      {g!r}")
 
 
 if __name__ == "__main__":
