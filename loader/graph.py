@@ -132,6 +132,7 @@ def build_triples(
         )
     )
     g.add((doc, RB.documentKind, lit(extraction.kind)))
+    g.add((doc, RB.content, Literal(text)))  # not cached: one per document; evidence counts in it
     g.add((doc, RB.body, city))
     g.add((doc, RDFS.label, lit(f"{extraction.kind} {extraction.vorlage}", lang="de")))
     if extraction.subject:

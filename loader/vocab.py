@@ -88,6 +88,7 @@ class RB(DefinedNamespace):
     documentKind: URIRef  # Beschlussausfertigung, Beschlusskontrolle, ...
     sha256: object
     fileName: URIRef
+    content: URIRef  # SourceDocument: its text, in which Evidence spans count
     loadedAt: URIRef
     records: URIRef  # SourceDocument -> Resolution it is the Ausfertigung/Empfehlung of
     signature: URIRef  # SourceDocument -> Signature
