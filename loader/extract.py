@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from loader.actors import find_clauses
+from loader.bodies import decide, place_code
 from loader.dates import find_deadlines, find_recurrence, parse_date, parse_stamp
 from loader.model import Delegation, Extraction, Point, Span, Warning
 from loader.read import read_text
@@ -32,24 +33,31 @@ _PAPER = re.compile(
 )
 
 
-def normalise_vorlage(raw: str, reference: Reference) -> str | None:
+def normalise_vorlage(raw: str, reference: Reference, text: str = "") -> str | None:
     """A paper number read through OCR (``\\/2620/23`` -> ``V2620/23``), or None if unreadable.
 
-    The place code of Ortschaft/Stadtbezirk papers is checked against the committees' abbreviations.
+    The place code of Ortschaft/Stadtbezirk papers is checked against the committees' abbreviations;
+    a code OCR may have folded (``Pl``: Plauen or Pieschen) is decided by ``text`` or left None.
     """
+    return read_vorlage(raw, reference, text)[0]
+
+
+def read_vorlage(raw: str, reference: Reference, text: str = "") -> tuple[str | None, str | None]:
+    """`normalise_vorlage` with the reason when the number is given up on (else None)."""
     raw = raw.strip().strip(".,;:()[]{}").replace("\\/", "V")
     m = _PAPER.match(raw)
     if not m:
-        return None
+        return None, None
     num = digits_from_ocr(m.group("num"))
     if num is None:
-        return None
+        return None, None
     place = m.group("place")
     if place:
-        codes = {c.lower().replace("i", "l"): c for c in reference.place_codes()}
-        place = codes.get(place.lower().replace("i", "l"), place)
-        return f"{m.group('prefix')}-{place}{num}{m.group('suffix') or ''}/{m.group('year')}"
-    return f"{m.group('prefix')}{num}{m.group('suffix') or ''}/{m.group('year')}"
+        place, why = place_code(place, text, reference)
+        if place is None:
+            return None, why
+        return f"{m.group('prefix')}-{place}{num}{m.group('suffix') or ''}/{m.group('year')}", None
+    return f"{m.group('prefix')}{num}{m.group('suffix') or ''}/{m.group('year')}", None
 
 
 def _self_corrected(subject: str, rest: str) -> str:
@@ -142,20 +150,22 @@ def _document_date(text: str, layout: Layout, ext: Extraction, lower_bound: date
 def _committee(layout: Layout, text: str, reference: Reference, ext: Extraction) -> None:
     if layout.session:
         abbr = layout.session[1]
-        c = reference.committees.get(abbr)
-        if c is None:
-            fixed = {a.lower().replace("i", "l"): a for a in reference.committees}
-            c = reference.committees.get(fixed.get(abbr.lower().replace("i", "l"), ""))
+        where = Span(layout.session[2], layout.session[3])
+        decision = decide(abbr, text, reference)
+        c = decision.committee
         if c:
             ext.committee, ext.committee_iri = c.name, c.iri
-            ext.spans["committee"] = Span(layout.session[2], layout.session[3])
-        else:
+            ext.spans["committee"] = where
+            if c.abbreviation != abbr and ext.session:
+                ext.session = c.abbreviation + ext.session[len(abbr) :]
+        if decision.note:
             ext.warnings.append(
-                Warning(
-                    f"committee {abbr!r} of session {layout.session[0]} is not in the reference data",
-                    Span(layout.session[2], layout.session[3]),
-                )
+                Warning(f"session {layout.session[0]}: {decision.note}; left empty", where)
+                if c is None
+                else Warning(f"session {layout.session[0]}: {decision.note}", where)
             )
+        if decision.ambiguous:
+            ext.session = None
     elif layout.committee_zone:
         zs, ze = layout.committee_zone
         found = {}
@@ -229,10 +239,14 @@ def extract_text(text: str, source: str, reference: Reference | None = None) -> 
 
     if layout.vorlage:
         raw, s, e = layout.vorlage
-        ext.vorlage = normalise_vorlage(raw, reference)
+        ext.vorlage, why = read_vorlage(raw, reference, text)
         ext.spans["vorlage"] = Span(s, e)
         if ext.vorlage is None:
-            ext.warnings.append(Warning(f"paper number {raw!r} is unreadable", Span(s, e)))
+            ext.warnings.append(
+                Warning(
+                    f"paper number {raw!r} is unreadable{': ' + why if why else ''}", Span(s, e)
+                )
+            )
         elif ext.vorlage != raw:
             ext.warnings.append(Warning(f"paper number {raw!r} read as {ext.vorlage}", Span(s, e)))
     if layout.session and layout.kind != "Vorlage":

@@ -10,9 +10,15 @@ from loader.text import GLUED_MARKER, PAGE_MARKER
 # Header fields and vote lines that more than one layout carries.
 PAPER_NUMBER = re.compile(r"^\s*(?:Vorlage|Antrag|Anfrage)\s*Nr\.?\s*:?\s*(?P<id>\S+)", re.M)
 
+# A session number: the body's code (joined codes of a committee sitting as Betriebsausschuss,
+# "UK/FB/SE"; a place after a space, "SBR Pi"), the session (3 digits; 2 in an author's shorthand
+# "SR/67/2019") and the year. OCR may read the slash before the session as "y" ("FL/SEy006/2015").
 SESSION = re.compile(
-    r"(?<![A-Za-z])(?P<id>(?P<abbr>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,5}(?: [A-ZÄÖÜ][A-Za-z]{0,4})?)\s*/\s*\d{3}\s*/\s*\d{4})"
+    r"(?<![A-Za-z])(?P<id>(?P<abbr>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,5}(?:/[A-Z][A-Za-z]{0,3})*"
+    r"(?: [A-ZÄÖÜ][A-Za-z]{0,4})?)(?:\s*/\s*|y)(?P<num>\d{2,3})\s*/\s*(?P<year>(?:19|20)\d\d))(?!\d)"
 )
+# The same in a parenthesis whose letters OCR spaced out: "( U K/F B/SE/036/202 2)".
+SPACED_SESSION = re.compile(r"\((?P<inner>[A-Z0-9 /]{12,40})\)")
 SUBJECT_HEAD = re.compile(r"^[ \t]*Ge\w{4,8}[ \t]*[:;][ \t]*(?P<rest>.*)$", re.M)
 DATE_HEAD = re.compile(r"Datum\s*[:;]", re.M)
 VOTE_HEAD = re.compile(r"^\s*Abstimmung\b.*$", re.M)
@@ -144,8 +150,16 @@ def find_session(text: str, start: int, end: int, layout: Layout) -> None:
     """Record the first session id (``SR/045/2022``) in [start, end) on ``layout``."""
     m = SESSION.search(text, start, end)
     if m:
-        ident = re.sub(r"\s*/\s*", "/", m.group("id"))
+        ident = f"{m.group('abbr')}/{int(m.group('num')):03d}/{m.group('year')}"
         layout.session = (ident, m.group("abbr"), m.start("id"), m.end("id"))
+        return
+    for p in SPACED_SESSION.finditer(text, start, end):
+        joined = p.group("inner").replace(" ", "")
+        m = SESSION.fullmatch(joined)
+        if m and "/" in m.group("abbr"):
+            ident = f"{m.group('abbr')}/{int(m.group('num')):03d}/{m.group('year')}"
+            layout.session = (ident, m.group("abbr"), p.start("inner"), p.end("inner"))
+            return
 
 
 def signature_end(text: str, start: int) -> int:
