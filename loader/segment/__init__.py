@@ -16,8 +16,8 @@ import re
 
 from loader.segment.ausfertigung import KIND_AUSFERTIGUNG, place_date, segment_ausfertigung
 from loader.segment.empfehlung import KIND_EMPFEHLUNG, segment_empfehlung
-from loader.segment.kontrolle import KIND_KONTROLLE, segment_kontrolle
-from loader.segment.layout import PAPER_NUMBER, Layout, RawPoint, skip_ranges
+from loader.segment.kontrolle import KIND_KONTROLLE, kontrolle_heading, segment_kontrolle
+from loader.segment.layout import PAPER_NUMBER, Layout, RawPoint, fuzzy_heading, skip_ranges
 from loader.segment.points import split_numbered, split_resolution, split_unnumbered
 from loader.segment.vorlage import KIND_VORLAGE, segment_vorlage
 
@@ -44,6 +44,13 @@ def detect_kind(text: str) -> tuple[str, str | None]:
     if KIND_KONTROLLE.search(head):
         return "Beschlusskontrolle", None
     if KIND_EMPFEHLUNG.search(head):
+        return "Beschlussempfehlung", None
+    # the same headings letter-spaced or damaged by OCR ("B E S C H L U S S A U S F E R T I G U N G")
+    if fuzzy_heading(text, "BESCHLUSSAUSFERTIGUNG", capitals=True):
+        return "Beschlussausfertigung", None
+    if kontrolle_heading(text):
+        return "Beschlusskontrolle", None
+    if fuzzy_heading(text, "BESCHLUSSEMPFEHLUNG", capitals=True):
         return "Beschlussempfehlung", None
     if KIND_VORLAGE.search(text) and PAPER_NUMBER.search(head):
         return "Vorlage", None

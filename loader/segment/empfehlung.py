@@ -11,6 +11,7 @@ from loader.segment.layout import (
     VOTE_LINE,
     Layout,
     find_session,
+    fuzzy_heading,
     line_spans,
     signature_end,
 )
@@ -21,16 +22,18 @@ KIND_EMPFEHLUNG = re.compile(r"^[^\w\n]{0,3}BESCHLUSS\s*EMPFEHLUNG", re.M)
 
 def segment_empfehlung(text: str, layout: Layout) -> None:
     """Fill ``layout`` for a committee's Beschlussempfehlung; the last vote ends the points."""
-    head = KIND_EMPFEHLUNG.search(text)
-    assert head is not None
-    pn = PAPER_NUMBER.search(text, 0, head.start())
+    m = KIND_EMPFEHLUNG.search(text)
+    found = (m.start(), m.end()) if m else fuzzy_heading(text, "BESCHLUSSEMPFEHLUNG", capitals=True)
+    assert found is not None
+    head_start, head_end = found
+    pn = PAPER_NUMBER.search(text, 0, head_start)
     if pn:
         layout.vorlage = (pn.group("id"), pn.start("id"), pn.end("id"))
-    find_session(text, head.start(), head.start() + 400, layout)
-    dm = DATE_HEAD.search(text, 0, head.start())
-    zones = [(dm.end(), head.start())] if dm else []
-    over = re.compile(r"^\s*über\s*:?\s*$", re.M).search(text, head.end())
-    subj_start = over.end() if over else (layout.session[3] if layout.session else head.end())
+    find_session(text, head_start, head_start + 400, layout)
+    dm = DATE_HEAD.search(text, 0, head_start)
+    zones = [(dm.end(), head_start)] if dm else []
+    over = re.compile(r"^\s*über\s*:?\s*$", re.M).search(text, head_end)
+    subj_start = over.end() if over else (layout.session[3] if layout.session else head_end)
     # the subject is the first paragraph after "über:", up to a point or a vote
     subj_end = subj_start
     started = False

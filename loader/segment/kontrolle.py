@@ -10,6 +10,7 @@ from loader.segment.layout import (
     RawPoint,
     find_session,
     first_content,
+    fuzzy_heading,
     line_spans,
     next_nonempty,
     paragraphs,
@@ -39,32 +40,46 @@ ZU_BESCHLUSSPUNKT = re.compile(r"^\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d", re.
 CLOSE_QUOTE = re.compile(r"(?:[\"“”]'?|''|/')[ \t]*(?=\n|$)")
 
 
+def kontrolle_heading(text: str) -> tuple[int, int] | None:
+    """The "Beschlusskontrolle zu" heading (start, end), read through OCR damage if need be."""
+    m = KIND_KONTROLLE.search(text)
+    if m:
+        return m.start(), m.end()
+    h = fuzzy_heading(text, "Beschlusskontrolle", after=r"\s*zu\b")
+    if h is None:
+        return None
+    zu = re.match(r"\s*zu\b", text[h[1] :])
+    assert zu is not None
+    return h[0], h[1] + zu.end()
+
+
 def segment_kontrolle(text: str, layout: Layout) -> None:
     """Fill ``layout`` for a Beschlusskontrolle: letterhead, quoted points and the report on each."""
-    head = KIND_KONTROLLE.search(text)
-    assert head is not None
-    line_end = text.find("\n", head.end())
+    found = kontrolle_heading(text)
+    assert found is not None
+    head_start, head_end = found
+    line_end = text.find("\n", head_end)
     line_end = len(text) if line_end < 0 else line_end
-    v = re.match(r"\s*(\S+)", text[head.end() : line_end])
+    v = re.match(r"\s*(\S+)", text[head_end:line_end])
     if v:
-        layout.vorlage = (v.group(1), head.end() + v.start(1), head.end() + v.end(1))
-    find_session(text, head.start(), line_end + 200, layout)
+        layout.vorlage = (v.group(1), head_end + v.start(1), head_end + v.end(1))
+    find_session(text, head_start, line_end + 200, layout)
     sal = SALUTATION.search(text, line_end)
     intro = REPORT_INTRO.search(text, line_end)
     subj_end = sal.start() if sal else (intro.start() if intro else line_end)
     layout.subject = (line_end + 1, subj_end)
-    dm = DATE_HEAD.search(text, 0, head.start())
+    dm = DATE_HEAD.search(text, 0, head_start)
     if dm:
-        layout.date_zones = [(dm.end(), head.start())]
-    lh = re.search(r"^\s*(Beigeordnete?r?\s+für\b.*)$", text[: head.start()], re.M)
+        layout.date_zones = [(dm.end(), head_start)]
+    lh = re.search(r"^\s*(Beigeordnete?r?\s+für\b.*)$", text[:head_start], re.M)
     if lh:
         end = lh.end(1)
-        nxt = next_nonempty(text, lh.end() + 1, head.start())
+        nxt = next_nonempty(text, lh.end() + 1, head_start)
         if nxt and text[nxt[0]].islower():
             end = nxt[1]
         layout.letterhead_role = (lh.start(1), end)
     body_start = intro.end() if intro else (sal.end() if sal else line_end)
-    layout.status_zone = (head.start(), body_start)
+    layout.status_zone = (head_start, body_start)
     ends = [m.start() for m in (GREETING.search(text, body_start),) if m]
     body_end = min(ends) if ends else len(text)
     nxt_report = NEXT_REPORT.search(text, body_start, body_end)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from loader.text import GLUED_MARKER, PAGE_MARKER
 
@@ -174,3 +175,48 @@ def signature_end(text: str, start: int) -> int:
         ):
             return s
     return len(text)
+
+
+def spaced(word: str) -> str:
+    """A pattern for a heading word as letterheads print it: letter-spaced or not
+    ("B E S C H L U S S A U S F E R T I G U N G")."""
+    return r"[ \t]?".join(re.escape(ch) for ch in word)
+
+
+def fuzzy_heading(
+    text: str, word: str, limit: int = 3000, after: str = "", ratio: float = 0.84, capitals=False
+) -> tuple[int, int] | None:
+    """Where a line of the first ``limit`` characters opens with ``word`` read through OCR damage
+    (letters confused or lost, letter-spaced), followed by ``after`` (a pattern); (start, end of the
+    word). Only a word at least as long as a heading's is compared, so short words never match; with
+    ``capitals`` most letters must be capitals, as a heading printed in capitals is (a Vorlage's
+    "Beschlussempfehlung der Verwaltung" is no BESCHLUSSEMPFEHLUNG)."""
+    for s, _e, line in line_spans(text, 0, min(len(text), limit)):
+        stripped = line.lstrip(" \t-•*.,\"'")
+        lead = len(line) - len(stripped)
+        lo, hi = len(word) - 3, len(word) + 3
+        m = re.match(rf"(?:[A-Za-zÄÖÜäöüß1|!] ?){{{lo},{hi}}}", stripped)
+        if not m:
+            continue
+        letters = re.sub(r"\s", "", m.group(0))
+        if capitals and sum(c.isupper() for c in letters) < 0.8 * len(letters):
+            continue
+        # the longest prefix of the letters most like the word
+        best = max(
+            range(len(word) - 3, min(len(letters), len(word) + 3) + 1),
+            key=lambda n: SequenceMatcher(None, letters[:n].lower(), word.lower()).ratio(),
+        )
+        if SequenceMatcher(None, letters[:best].lower(), word.lower()).ratio() < ratio:
+            continue
+        # map back: the end of the best prefix in the (possibly spaced) line
+        count, end = 0, 0
+        for i, ch in enumerate(stripped):
+            if not ch.isspace():
+                count += 1
+            if count == best:
+                end = i + 1
+                break
+        if after and not re.match(after, stripped[end:]):
+            continue
+        return s + lead, s + lead + end
+    return None

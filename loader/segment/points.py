@@ -9,6 +9,7 @@ from loader.segment.layout import (
     RawPoint,
     content_lines,
     first_content,
+    line_spans,
     paragraphs,
     trim_end,
 )
@@ -70,13 +71,36 @@ def split_numbered(
     return points
 
 
+def visual_paragraphs(
+    text: str, start: int, end: int, skip: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Paragraphs as printed: blank-line separated, and also where a sentence ends on a line clearly
+    shorter than the paragraph's others and the next line opens a new sentence (a PDF's text layer
+    often loses the space between paragraphs, 436691, 603496)."""
+    out: list[tuple[int, int]] = []
+    for ps, pe in paragraphs(text, start, end, skip):
+        lines = line_spans(text, ps, pe)
+        width = max(len(line.strip()) for _s, _e, line in lines)
+        cur = ps
+        for (_s, e, line), (ns, _ne, nxt) in zip(lines, lines[1:], strict=False):
+            ends = re.search(r"[.!]\s*$", line) is not None
+            short = len(line.strip()) < 0.8 * width and width >= 50
+            opens = re.match(r"\s*(?:Der|Die|Das|Den|Dem|Über|Für|Mit|Im|In|Zur|Zum|Es)\s", nxt)
+            if ends and short and opens:
+                out.append((cur, e))
+                cur = ns + (len(nxt) - len(nxt.lstrip()))
+        out.append((cur, pe))
+    return out
+
+
 def split_unnumbered(
     text: str, start: int, end: int, skip: list[tuple[int, int]]
 ) -> list[RawPoint]:
     """Unnumbered resolution paragraphs: each starts with a decision sentence ("Der X beschließt");
-    other paragraphs continue the previous one; a statute ("Vom <date>", "§ 1") ends them."""
+    other paragraphs continue the previous one (they explain it: 258867); a statute ("Vom <date>",
+    "§ 1") ends them. Paragraphs are the printed ones (`visual_paragraphs`)."""
     points: list[RawPoint] = []
-    for ps, pe in paragraphs(text, start, end, skip):
+    for ps, pe in visual_paragraphs(text, start, end, skip):
         chunk = text[ps:pe]
         if STATUTE.search(chunk):
             break
