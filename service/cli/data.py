@@ -1,4 +1,4 @@
-"""Commands that move data in and out: load, import-oparl, export, backup, restore."""
+"""Commands that move data in and out: load, import-oparl, export, backup, restore; derive."""
 
 from __future__ import annotations
 
@@ -276,3 +276,21 @@ def restore(source: str, store: str, force: bool) -> None:
         click.echo(f"error: {in_use_message(store, e)}", err=True)
         sys.exit(2)
     click.echo(f"restored {source} into {summary.line()}")
+
+
+@cli.command()
+@store_option
+@update_option
+def derive(store: str, update_url: str | None) -> None:
+    """Recompute the derived facts (each point's current status) from the documents, in one
+    transaction. Loads keep them up to date; run this after data was written behind ratsgraph's
+    back or when `ratsgraph check` reports derived-facts-differ."""
+    from service.store.derived import COUNT_POINTS  # noqa: PLC0415
+
+    s = open_for(store, update_url)
+    try:
+        s.rebuild_derived()
+        points = s.select(COUNT_POINTS).rows[0]["points"].value
+    finally:
+        s.close()
+    click.echo(f"derived facts recomputed in {store}: {points} points")

@@ -87,7 +87,7 @@ def bulk_load_new_store(
         shutil.rmtree(stale, ignore_errors=True)
     results: list[FileResult] = []
     try:
-        store = EmbeddedStore(staging)
+        store = EmbeddedStore(staging, derive=False)  # the derived facts once, at the end
         ensure_reference(store, body, base)
         files = list(iter_files(paths))
         documents = [f for f in files if f.suffix.lower() not in RDF_SUFFIXES]
@@ -117,6 +117,7 @@ def bulk_load_new_store(
                 results.append(load_file(store, f, body, base, graph))
                 if progress is not None:
                     progress(results[-1])
+        store.rebuild_derived(transactional=False)
         if compacting is not None:
             compacting()
         store.optimize()  # the bulk loader leaves files that make queries 3x slower until compacted

@@ -33,13 +33,25 @@ from service.store.base import (
     replace_graph_update,
     select_result_from_json,
 )
+from service.store.derived import (
+    DERIVED_GRAPH,
+    after_new_graph_update,
+    around,
+    rebuild_construct,
+    rebuild_update,
+)
 
 
 class EmbeddedStore:
     """pyoxigraph on disk (or in memory when ``path`` is None)."""
 
-    def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None, read_only: bool = False, derive: bool = True
+    ) -> None:
         self.path = Path(path) if path else None
+        # keep the derived facts (service.store.derived) with every write; off only for a bulk
+        # load, which computes them once at its end
+        self.derive = derive
         # a frozen snapshot: the service must refuse writes, not fail them
         self.read_only = read_only
         self.generation = 0  # counts this handle's writes: cached answers are keyed on it
@@ -115,10 +127,13 @@ class EmbeddedStore:
         it has goes through the update that also takes its old triples out of the merge."""
         with self._write_lock:
             if self._store.contains_named_graph(ox.NamedNode(graph_iri)):
-                self._store.update(replace_graph_update(graph_iri, ntriples))
+                change = replace_graph_update(graph_iri, ntriples)
+                self._store.update(around(graph_iri, change) if self.derive else change)
             else:
                 data = both_copies_nquads(graph_iri, ntriples)
                 self._store.load(data, format=ox.RdfFormat.N_QUADS)
+                if self.derive:  # a second transaction: a crash between leaves what `check` finds
+                    self._store.update(after_new_graph_update(graph_iri))
             self.generation += 1
 
     def bulk_load(self, nquads: IO[bytes]) -> None:
@@ -126,6 +141,24 @@ class EmbeddedStore:
         store nobody else sees yet. The quads must already include the default graph's copies."""
         with self._write_lock:
             self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            self.generation += 1
+
+    def rebuild_derived(self, transactional: bool = True) -> None:
+        """Recompute the whole derived graph (`ratsgraph derive`). ``transactional=False`` streams
+        it in with the bulk loader's writer, for a store nobody else sees yet (`service.ingest.bulk`):
+        one update holding every point's facts would keep them all in memory until it commits."""
+        with self._write_lock:
+            if transactional:
+                self._store.update(rebuild_update())
+            else:
+                graph = ox.NamedNode(DERIVED_GRAPH)
+                if self._store.contains_named_graph(graph):
+                    self._store.remove_graph(graph)
+                triples = self._store.query(rebuild_construct())
+                assert isinstance(triples, ox.QueryTriples)
+                self._store.bulk_extend(
+                    ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
+                )
             self.generation += 1
 
     def optimize(self) -> None:
@@ -138,12 +171,18 @@ class EmbeddedStore:
         with self._write_lock:
             if not self._store.contains_named_graph(ox.NamedNode(graph_iri)):
                 return False
-            self._store.update(drop_graph_update(graph_iri))
+            change = drop_graph_update(graph_iri)
+            self._store.update(around(graph_iri, change, after=False) if self.derive else change)
             self.generation += 1
             return True
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        """The data's graphs: the derived graph is not data of its own (it is computed from them)."""
+        return sorted(
+            g.value
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != DERIVED_GRAPH
+        )
 
     def triple_count(self) -> int:
         return len(self._store)
@@ -152,11 +191,13 @@ class EmbeddedStore:
         out = io.BytesIO()
         fmt = MEDIA_GRAPH[media_type]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            # the named graphs only: the default graph is their merge, derived, not data of its own
+            # the named graphs only: the default graph is their merge and the derived graph is
+            # computed from them, neither is data of its own
+            derived = ox.NamedNode(DERIVED_GRAPH)
             quads = (
                 q
                 for q in self._store.quads_for_pattern(None, None, None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph)
+                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != derived
             )
             ox.serialize(quads, out, format=fmt)
         else:

@@ -45,6 +45,7 @@ from service.store.base import (
     replace_graph_update,
     select_result_from_json,
 )
+from service.store.derived import DERIVED_GRAPH, around, rebuild_update
 
 USER_ENV = "RATSGRAPH_REMOTE_USER"
 PASSWORD_ENV = "RATSGRAPH_REMOTE_PASSWORD"
@@ -163,6 +164,8 @@ class RemoteStore:
         sw.setTimeout(max(1, int(self.timeout)))
         sw.timeout = self._left()  # SPARQLWrapper hands it to urlopen, which takes fractions
         sw.setQuery(text)
+        if update:  # an update whose WHERE has a SELECT subquery is still an update
+            sw.queryType = "INSERT"
         sw.setReturnFormat(TURTLE if sw.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
         sw.addCustomHttpHeader("Accept", accept)
         if self.user and self.password:
@@ -280,7 +283,10 @@ class RemoteStore:
         """Once data is there: a triple of a named graph must be in the default graph too."""
         if self._default_checked:
             return
-        probe = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
+        probe = (  # the derived graph is not in the merge (service.store.derived)
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}>) }} "
+            "LIMIT 1"
+        )
         body = self._send(probe, MEDIA_JSON)[0]
         rows = list(ox.parse_query_results(body, format=JSON_RESULTS))
         if not rows:
@@ -311,28 +317,37 @@ class RemoteStore:
     def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
         if self.default_graph == "server":
             iri = ox.NamedNode(graph_iri)
-            self.update(
-                f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}"
-            )
+            change = f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}"
         else:
-            self.update(replace_graph_update(graph_iri, ntriples))
+            change = replace_graph_update(graph_iri, ntriples)
+        # one request: the graph replaced and the derived facts it bears on recomputed
+        self.update(around(graph_iri, change))
 
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         body = self._send(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}", MEDIA_JSON)[0]
         if not bool(ox.parse_query_results(body, format=JSON_RESULTS)):
             return False
-        self.update(
+        change = (
             f"DROP GRAPH {node}" if self.default_graph == "server" else drop_graph_update(graph_iri)
         )
+        self.update(around(graph_iri, change, after=False))
         return True
+
+    def rebuild_derived(self) -> None:
+        """Recompute the whole derived graph in one request (`ratsgraph derive`)."""
+        self.update(rebuild_update())
 
     # -- inspection -------------------------------------------------------------------------
 
     def named_graphs(self) -> list[str]:
         body = self._send("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", MEDIA_JSON)[0]
         rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        return sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
+        return sorted(  # the data's graphs, not the derived one computed from them
+            r["g"].value
+            for r in rows
+            if isinstance(r["g"], ox.NamedNode) and r["g"].value != DERIVED_GRAPH
+        )
 
     def triple_count(self) -> int:
         """Quads in the store, the default graph's included (as ``len()`` of an embedded store)."""
@@ -344,7 +359,7 @@ class RemoteStore:
         """Every named graph as N-Quads or TriG; other formats get the default graph (their merge)."""
         fmt = MEDIA_GRAPH[media_type]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            q = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+            q = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}>) }}"
             rows = ox.parse_query_results(self._send(q, MEDIA_JSON)[0], format=JSON_RESULTS)
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
             return ox.serialize(quads, format=fmt)

@@ -1,0 +1,137 @@
+"""Derived facts kept at write time: every point's current status, in a graph of their own.
+
+Every view asked "what is this point's latest status?" by grouping all of its status assertions, on
+every request; at 10,000 resolutions that was most of a view's 2-3 s. The answer only changes when
+a document changes, so the store works it out then: the SPARQL Update that writes or drops a
+document also recomputes, for the resolutions that document touches (before and after), the
+derived facts of all their points, in the same transaction (one request on a remote server).
+
+The facts live in `DERIVED_GRAPH`, never in a document's graph (whose provenance stays what its
+file said) and not in the merged default graph (so a plain query sees the documents only): per
+point of a resolution
+
+    <point> rbd:resolution <resolution> ;
+            rbd:status "offen" | "in_umsetzung" | "fortlaufend" | "umgesetzt" ;   # latest report's
+            rbd:statusDate "2024-03-01"^^xsd:date ;      # when it has a dated report
+            rbd:statusReport <report graph> .            # when it has a report
+
+by the views' rule: the latest assertion is the greatest "date report status" key, undated
+reports count as oldest, no report is "offen". `rebuild_update` recomputes all of it (`ratsgraph
+derive`); the check `queries/checks/derived-facts-differ-violation.rq` compares it with a full
+recomputation. Only IRIs validated by pyoxigraph are written into these texts."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+DERIVED_GRAPH = "https://w3id.org/ratsgraph/graph/derived"
+DERIVED_NS = "https://w3id.org/ratsgraph/derived#"
+
+_D = f"<{DERIVED_GRAPH}>"
+PREFIXES = (
+    "PREFIX rb: <https://w3id.org/ratsgraph/ontology#>\n"
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+    f"PREFIX rbd: <{DERIVED_NS}>\n"
+)
+
+# The latest status of each ?point (of each ?resolution) in scope, as the views computed it.
+_LATEST = """{
+    SELECT ?point ?resolution (MAX(?key) AS ?latest) WHERE {
+      %(scope)s
+      ?point eli:is_part_of ?resolution . ?resolution a rb:Resolution .
+      OPTIONAL {
+        ?a rb:statusOf ?point .
+        OPTIONAL { ?a rb:status/skos:notation ?reported }
+        OPTIONAL { ?a rb:reportedIn ?r }
+        OPTIONAL { ?a rb:asOf ?sd }
+        FILTER (BOUND(?reported) && BOUND(?r))
+        BIND (CONCAT(COALESCE(STR(?sd), "0001-01-01"), " ", STR(?r), " ", STR(?reported)) AS ?key)
+      }
+    }
+    GROUP BY ?point ?resolution
+  }
+  BIND (COALESCE(STRAFTER(STRAFTER(?latest, " "), " "), "offen") AS ?status)
+  BIND (IF(STRSTARTS(?latest, "0001-01-01 "), ?none, xsd:date(SUBSTR(?latest, 1, 10))) AS ?status_date)
+  BIND (IRI(STRBEFORE(STRAFTER(?latest, " "), " ")) AS ?report)"""
+
+_INSERT = (
+    f"INSERT {{ GRAPH {_D} {{ ?point rbd:resolution ?resolution ; rbd:status ?status ;\n"
+    "    rbd:statusDate ?status_date ; rbd:statusReport ?report } }\n"
+)
+
+# resolutions a graph's triples bear on: its points' and resolutions', and those whose points its
+# subjects report on (a status assertion's triples could sit in another graph than its rb:statusOf)
+_MARK = f"""INSERT {{ GRAPH {_D} {{ ?stale rbd:stale true }} }} WHERE {{
+  {{ GRAPH %(graph)s {{ ?x eli:is_part_of ?stale }} }}
+  UNION {{ GRAPH %(graph)s {{ ?stale a rb:Resolution }} }}
+  UNION {{ {{ SELECT DISTINCT ?a WHERE {{ GRAPH %(graph)s {{ ?a ?p ?o }} }} }}
+          ?a rb:statusOf ?pt . ?pt eli:is_part_of ?stale }}
+}}"""
+
+_RECOMPUTE_MARKED = (
+    f"DELETE {{ GRAPH {_D} {{ ?point ?dp ?dv }} }} WHERE {{ GRAPH {_D} {{\n"
+    "  ?stale rbd:stale true . ?point rbd:resolution ?stale . ?point ?dp ?dv } } ;\n"
+    + _INSERT
+    + "WHERE {\n  "
+    + _LATEST % {"scope": f"GRAPH {_D} {{ ?stale rbd:stale true }} ?point eli:is_part_of ?stale ."}
+    + "\n} ;\n"
+    f"DELETE WHERE {{ GRAPH {_D} {{ ?stale rbd:stale true }} }}"
+)
+
+COUNT_POINTS = f"SELECT (COUNT(DISTINCT ?p) AS ?points) WHERE {{ GRAPH {_D} {{ ?p <{DERIVED_NS}status> ?s }} }}"
+
+
+def _graph(graph_iri: str) -> str:
+    return str(ox.NamedNode(graph_iri))  # validates the IRI
+
+
+def mark_update(graph_iri: str) -> str:
+    """Mark (inside the derived graph, for this transaction only) the resolutions the graph's
+    current triples bear on; run once before a graph changes and once after."""
+    return _MARK % {"graph": _graph(graph_iri)}
+
+
+def recompute_marked_update() -> str:
+    """Recompute the derived facts of every point of the marked resolutions, then drop the marks."""
+    return _RECOMPUTE_MARKED
+
+
+def around(graph_iri: str, change: str, before: bool = True, after: bool = True) -> str:
+    """``change`` (a SPARQL Update that writes or drops the graph) wrapped so the same request
+    brings the derived facts up to date: mark before, change, mark after, recompute."""
+    parts = [PREFIXES]
+    if before:
+        parts.append(mark_update(graph_iri) + " ;\n")
+    parts.append(change + " ;\n")
+    if after:
+        parts.append(mark_update(graph_iri) + " ;\n")
+    parts.append(recompute_marked_update())
+    return "".join(parts)
+
+
+def after_new_graph_update(graph_iri: str) -> str:
+    """For a graph just written by a plain load (there was no old version to mark)."""
+    return PREFIXES + mark_update(graph_iri) + " ;\n" + recompute_marked_update()
+
+
+def rebuild_update() -> str:
+    """The whole derived graph recomputed from the documents (`ratsgraph derive`)."""
+    return (
+        PREFIXES
+        + f"DROP SILENT GRAPH {_D} ;\n"
+        + _INSERT
+        + "WHERE {\n  "
+        + _LATEST % {"scope": ""}
+        + "\n}"
+    )
+
+
+def rebuild_construct() -> str:
+    """The whole derived graph as a CONSTRUCT, for a bulk load to stream in without a transaction."""
+    template = (
+        "CONSTRUCT { ?point rbd:resolution ?resolution ; rbd:status ?status ;\n"
+        "    rbd:statusDate ?status_date ; rbd:statusReport ?report }\n"
+    )
+    return PREFIXES + template + "WHERE {\n  " + _LATEST % {"scope": ""} + "\n}"

@@ -1,0 +1,179 @@
+"""Derived facts kept at write time: after every load, reload and delete, on the embedded store and
+on a real `oxigraph serve`, the derived graph is exactly what a full recomputation gives, and the
+check that compares the two finds a difference when there is one."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loader import SAMPLES_DIR
+from service.cli import cli
+from service.ingest.bulk import bulk_load_new_store
+from service.ingest.loading import load_paths
+from service.queries import QUERIES_DIR, load_queries
+from service.store import EmbeddedStore, Store
+from service.store.derived import DERIVED_GRAPH, DERIVED_NS
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+DOC = "https://w3id.org/ratsgraph/id/dresden/document/"
+RES = "https://w3id.org/ratsgraph/id/dresden/resolution/"
+BA = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
+BK = SAMPLES_DIR / "V2620-23_Beschlusskontrolle_Hausmitteilung.txt"
+CHAIN = "SR-001-2024_V0001-24_Beschlusskontrolle_"  # three reports on one resolution (seed 3)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six generated resolutions, most with status reports (one with a chain of three), and the
+    two real samples."""
+    folder = tmp_path_factory.mktemp("derived")
+    generate(6, folder / "docs", seed=3)
+    (folder / "docs" / "truth.jsonl").unlink()
+    for sample in (BA, BK):
+        shutil.copy(sample, folder / "docs" / sample.name)
+    return folder / "docs"
+
+
+def derived(store: Store) -> list[tuple[str, str, str]]:
+    """The derived graph, every triple as text, sorted."""
+    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}").rows
+    return sorted((r["s"].value, r["p"].value, r["o"].value) for r in rows)
+
+
+def statuses(store: Store, resolution: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(point, status, date, report) of the points of one resolution, from the derived graph."""
+    rows = store.select(
+        f"PREFIX rbd: <{DERIVED_NS}> SELECT ?p ?s ?d ?r WHERE {{ GRAPH <{DERIVED_GRAPH}> {{"
+        f" ?p rbd:resolution <{RES}{resolution}> ; rbd:status ?s"
+        " OPTIONAL { ?p rbd:statusDate ?d } OPTIONAL { ?p rbd:statusReport ?r } } } ORDER BY ?p"
+    ).rows
+    return [
+        (
+            r["p"].value.removeprefix(f"{RES}{resolution}/"),
+            r["s"].value,
+            r["d"].value if r["d"] else None,
+            r["r"].value.removeprefix(DOC) if r["r"] else None,
+        )
+        for r in rows
+    ]
+
+
+def differences(store: Store) -> list[dict]:
+    check = load_queries(QUERIES_DIR / "checks")["derived-facts-differ-violation"]
+    return [
+        {k: v.value if v else None for k, v in row.items()} for row in store.select(check.text).rows
+    ]
+
+
+def assert_equals_full_recomputation(store: Store) -> list[tuple[str, str, str]]:
+    """The derived graph as kept, compared with the check and with a rebuild from scratch."""
+    kept = derived(store)
+    assert differences(store) == []
+    store.rebuild_derived()  # type: ignore[attr-defined]
+    assert derived(store) == kept
+    return kept
+
+
+def test_a_load_derives_each_points_latest_status(fresh_store: Store) -> None:
+    load_paths(fresh_store, [BA, BK])
+    assert statuses(fresh_store, "V2620-23/JHA-061-2024") == [
+        ("point/1", "umgesetzt", None, "V2620-23_Beschlusskontrolle_Hausmitteilung"),
+        ("point/2", "umgesetzt", None, "V2620-23_Beschlusskontrolle_Hausmitteilung"),
+        ("point/3", "fortlaufend", None, "V2620-23_Beschlusskontrolle_Hausmitteilung"),
+        ("point/4", "fortlaufend", None, "V2620-23_Beschlusskontrolle_Hausmitteilung"),
+    ]
+    assert statuses(fresh_store, "V1106-21/JHA-042-2022") == [
+        (f"point/{n}", "offen", None, None) for n in range(1, 8)
+    ]
+    assert_equals_full_recomputation(fresh_store)
+    # not data of its own: neither listed among the graphs nor in the dump
+    assert DERIVED_GRAPH not in fresh_store.named_graphs()
+    assert DERIVED_GRAPH.encode() not in fresh_store.dump()
+
+
+def test_loads_reloads_and_deletes_keep_it_equal_to_a_full_recomputation(
+    fresh_store: Store, generated: Path, tmp_path: Path
+) -> None:
+    store = fresh_store
+    assert all(r.ok for r in load_paths(store, [generated]))
+    assert_equals_full_recomputation(store)
+    chain = "V0001-24/SR-001-2024"
+    before = statuses(store, chain)
+    assert before == [("point/1", "fortlaufend", "2026-06-17", f"{CHAIN}3")]
+
+    # a reload whose report now says the point is done
+    changed = tmp_path / f"{CHAIN}3.txt"
+    text = (generated / changed.name).read_text(encoding="utf-8")
+    changed.write_text(text.replace("wird fortlaufend umgesetzt", "wurde umgesetzt"), "utf-8")
+    assert all(r.ok for r in load_paths(store, [changed]))
+    assert statuses(store, chain) == [("point/1", "umgesetzt", "2026-06-17", f"{CHAIN}3")]
+    assert_equals_full_recomputation(store)
+
+    # deleting the latest report makes the one before it the latest again
+    assert store.drop_graph(DOC + f"{CHAIN}3")
+    second = statuses(store, chain)
+    assert len(second) == 1 and second[0][3] == f"{CHAIN}2"
+    assert_equals_full_recomputation(store)
+
+    # deleting every report leaves the point open; deleting the resolution too, nothing
+    for report in (f"{CHAIN}1", f"{CHAIN}2"):
+        assert store.drop_graph(DOC + report)
+    assert statuses(store, chain) == [("point/1", "offen", None, None)]
+    assert store.drop_graph(DOC + "SR-001-2024_V0001-24_Beschlussausfertigung")
+    assert statuses(store, chain) == []
+    assert_equals_full_recomputation(store)
+
+    # and the real Beschlusskontrolle deleted: its resolution's points are known from it alone
+    assert store.drop_graph(DOC + BK.stem)
+    assert statuses(store, "V2620-23/JHA-061-2024") == []
+    assert_equals_full_recomputation(store)
+
+
+def test_the_check_finds_a_stale_derived_graph_and_derive_repairs_it(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    store = EmbeddedStore(location)
+    load_paths(store, [BA, BK])
+    point = f"{RES}V2620-23/JHA-061-2024/point/3"
+    store._store.update(  # written behind ratsgraph's back
+        f"DELETE DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <{point}> <{DERIVED_NS}status> 'fortlaufend' }} }} ;"
+        f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <{point}> <{DERIVED_NS}status> 'offen' }} }}"
+    )
+    report = f"{DOC}V2620-23_Beschlusskontrolle_Hausmitteilung"
+    assert differences(store) == [
+        {
+            "point": point,
+            "resolution": f"{RES}V2620-23/JHA-061-2024",
+            "expected": f"fortlaufend  {report}",
+            "found": f"offen  {report}",
+        }
+    ]
+    store.close()
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--store", str(location)])
+    assert checked.exit_code == 1
+    assert "FAIL derived-facts-differ-violation: 1 rows" in checked.output
+    rebuilt = runner.invoke(cli, ["derive", "--store", str(location)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert rebuilt.output == f"derived facts recomputed in {location}: 11 points\n"
+    assert runner.invoke(cli, ["check", "--store", str(location)]).exit_code == 0
+
+
+def test_a_bulk_load_derives_what_loading_one_by_one_derives(
+    generated: Path, tmp_path: Path
+) -> None:
+    one = EmbeddedStore(tmp_path / "one")
+    load_paths(one, [generated])
+    bulk_load_new_store(tmp_path / "bulk", [generated])
+    bulk = EmbeddedStore(tmp_path / "bulk")
+    assert derived(bulk) == derived(one)
+    assert differences(bulk) == []
+    assert len(derived(bulk)) > 60
