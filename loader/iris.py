@@ -131,3 +131,11 @@ class Minter:
 
     def membership(self, local_id: str) -> URIRef:
         return self._iri("membership", key(local_id))
+
+    def organization(self, local_id: str) -> URIRef:
+        """An organization that is no committee (a Fraktion, an Amt, a company), by its OParl id."""
+        return self._iri("organization", key(local_id))
+
+    def agenda_item(self, session: URIRef, number: str) -> URIRef:
+        """A Tagesordnungspunkt of a session, by its number (or its OParl id when it has none)."""
+        return URIRef(f"{session}/agenda-item/{key(number)}")

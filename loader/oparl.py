@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
 from .graph import new_graph
-from .iris import Minter
+from .oparl_body import organization_kind
+from .oparl_index import Context, Index
 from .oparl_legacy import is_url, local_id, type_name
-from .reference import Reference
 from .vocab import BESLUIT, DCAT, DCTERMS, FOAF, ORG, PROV, RB, RDF, RDFS, SKOS, TIME, XSD
 
 _NTH_SESSION = re.compile(r"^\s*(\d{1,3})\.\s*Sitzung\b", re.I)
@@ -34,49 +33,6 @@ class OParlError(ValueError):
     def __init__(self, oparl_id: str, message: str) -> None:
         self.oparl_id = oparl_id
         super().__init__(f"{oparl_id}: {message}")
-
-
-@dataclass
-class Index:
-    """What one object's mapping needs to know about others, kept between (incremental) runs."""
-
-    committees: dict[str, str] = field(default_factory=dict)  # organization id -> committee IRI
-    abbreviations: dict[str, str] = field(default_factory=dict)  # organization id -> "JHA"
-    people: dict[str, str] = field(default_factory=dict)  # person id -> person IRI
-    sessions: dict[str, dict[str, Any]] = field(
-        default_factory=dict
-    )  # meeting id -> number, iri, date
-    papers: dict[str, dict[str, Any]] = field(
-        default_factory=dict
-    )  # paper id -> reference, iri, meetings
-    file_papers: dict[str, list[str]] = field(default_factory=dict)  # file id -> papers listing it
-    file_meetings: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # file id -> meetings listing it
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> Index:
-        return cls(**(data or {}))
-
-    def link_file(
-        self, file_id: str, *, paper: str | None = None, meeting: str | None = None
-    ) -> None:
-        for table, value in ((self.file_papers, paper), (self.file_meetings, meeting)):
-            if value and value not in table.setdefault(file_id, []):
-                table[file_id].append(value)
-
-
-@dataclass
-class Context:
-    """The body the objects belong to: its minter, reference data and the index built so far."""
-
-    minter: Minter
-    reference: Reference
-    committee_sources: dict[str, str] = field(default_factory=dict)  # OParl id -> reference IRI
-    index: Index = field(default_factory=Index)
 
 
 def committee_sources(reference_graph: Graph) -> dict[str, str]:
@@ -169,36 +125,62 @@ def map_object(obj: dict[str, Any], ctx: Context) -> tuple[URIRef, Graph]:
 def _body(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
     city = ctx.minter.city()
     g.add((city, RDF.type, RB.City))
+    g.add((city, RDF.type, ORG.FormalOrganization))
     _source(g, city, obj["id"])
+    # The reference data names a city it knows; any other council is named by its Body.
+    label = SKOS.altLabel if ctx.reference.committees or ctx.reference.actors else SKOS.prefLabel
     if obj.get("name"):
-        g.add((city, SKOS.altLabel, Literal(obj["name"], lang="de")))
+        g.add((city, label, Literal(obj["name"], lang="de")))
+    if obj.get("shortName") and label == SKOS.prefLabel:
+        g.add((city, SKOS.altLabel, Literal(obj["shortName"], lang="de")))
 
 
 def _organization(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
+    """Every organization is an org:Organization typed by what OParl says it is; only deciding
+    bodies (council, committees, advisory boards) are our committees and may hold sessions."""
     oid, name, short = str(obj["id"]), obj.get("name"), obj.get("shortName")
+    kind = organization_kind(obj)
     iri = ctx.committee_sources.get(oid)
-    if iri is None:  # the test server or a mirror: same committee, other id; match by name
+    if iri is None and kind == "deciding":  # a mirror of a known system: match by name
         for c in ctx.reference.committees.values():
             if (short and short == c.abbreviation) or (name and name in c.labels):
                 iri = c.iri
-                short = short or c.abbreviation
                 break
-    abbreviation = short or next(
-        (c.abbreviation for c in ctx.reference.committees.values() if c.iri == iri), None
-    )
-    node = URIRef(iri) if iri else ctx.minter.committee(short or name or local_id(oid))
-    if iri is None:
-        g.add((node, RDF.type, RB.Committee))
-        g.add((node, RDF.type, RB.DecisionBody))
+    known = next((c for c in ctx.reference.committees.values() if c.iri == iri), None)
+    if iri is not None:
+        node = URIRef(iri)
+    elif kind == "deciding":
+        node = ctx.minter.committee(short or name or local_id(oid))
+        taken = {v for k, v in ctx.index.committees.items() if k != oid}
+        if str(node) in taken:  # two committees with one short name stay two
+            node = ctx.minter.committee(f"{short or name} {local_id(oid)}")
+    else:
+        node = ctx.minter.organization(local_id(oid))
+    if known is None:
+        g.add((node, RDF.type, ORG.Organization))
+        if kind == "deciding":
+            g.add((node, RDF.type, RB.Committee))
+            g.add((node, RDF.type, RB.DecisionBody))
+        elif kind == "faction":
+            g.add((node, RDF.type, RB.Faction))
+        elif kind == "administration":
+            g.add((node, RDF.type, RB.AdministrativeUnit))
         g.add((node, RB.body, ctx.minter.city()))
         if name:
             g.add((node, SKOS.prefLabel, Literal(name, lang="de")))
         if short:
             g.add((node, RB.abbreviation, Literal(short)))
+        for key in ("organizationType", "classification"):
+            if isinstance(obj.get(key), str) and obj[key].strip():
+                g.add((node, DCTERMS.type, Literal(obj[key].strip(), lang="de")))
     _source(g, node, oid)
-    ctx.index.committees[oid] = str(node)
-    if abbreviation:
-        ctx.index.abbreviations[oid] = abbreviation
+    ctx.index.organizations[oid] = str(node)
+    if kind == "deciding" or known is not None:
+        ctx.index.committees[oid] = str(node)
+    # Session numbers are read from meeting names only where the reference data vouches for the
+    # council's numbering ("<abbreviation>/<NNN>/<year>"): elsewhere a name is just a name.
+    if known is not None:
+        ctx.index.abbreviations[oid] = known.abbreviation
 
 
 def _person(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
@@ -225,8 +207,9 @@ def _membership(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
         g.add((node, ORG.member, ctx.minter.person(obj["person"]["name"])))
     elif person in ctx.index.people:
         g.add((node, ORG.member, URIRef(ctx.index.people[person])))
-    if org and org in ctx.index.committees:
-        g.add((node, ORG.organization, URIRef(ctx.index.committees[org])))
+    org_iri = ctx.index.organizations.get(org or "") or ctx.index.committees.get(org or "")
+    if org_iri:
+        g.add((node, ORG.organization, URIRef(org_iri)))
     if obj.get("role"):
         g.add((node, RB.membershipRole, Literal(obj["role"], lang="de")))
     start, end = _date(obj.get("startDate")), _date(obj.get("endDate"))
@@ -250,16 +233,12 @@ def _meeting(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
     number = session_number(obj, abbreviation)
     node = ctx.minter.session(number or f"{abbreviation or 'Sitzung'}/{local_id(oid)}")
     day = _date(obj.get("start"))
+    identifier = number or local_id(oid)
     g.add((node, RDF.type, RB.Session))
-    g.add((node, RB.sessionNumber, Literal(number or obj.get("name") or local_id(oid))))
-    g.add((node, DCTERMS.identifier, Literal(number or obj.get("name") or local_id(oid))))
-    g.add(
-        (
-            node,
-            RDFS.label,
-            Literal(f"Sitzung {number}" if number else str(obj.get("name")), lang="de"),
-        )
-    )
+    g.add((node, RB.sessionNumber, Literal(identifier)))
+    g.add((node, DCTERMS.identifier, Literal(identifier)))
+    label = f"Sitzung {number}" if number else str(obj.get("name") or f"Sitzung {identifier}")
+    g.add((node, RDFS.label, Literal(label, lang="de")))
     g.add((node, RB.body, ctx.minter.city()))
     if obj.get("name"):
         g.add((node, DCTERMS.title, Literal(obj["name"], lang="de")))
@@ -280,24 +259,57 @@ def _meeting(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
     # Only indexed: the file's own graph says which one meeting it hangs on (see loader.metadata).
     files = [obj.get(k) for k in ("invitation", "resultsProtocol", "verbatimProtocol")]
     files += _list(obj.get("auxiliaryFile"))
-    for item in _list(obj.get("agendaItem")):
+    for position, item in enumerate(_list(obj.get("agendaItem")), 1):
         if isinstance(item, dict):
             files += [item.get("resolutionFile"), *_list(item.get("auxiliaryFile"))]
+            _agenda_item(item, node, position, ctx, g)
     for f in files:
         fid = _ref(f)
         if fid:
             ctx.index.link_file(fid, meeting=oid)
 
 
+def _agenda_item(
+    item: dict[str, Any], session: URIRef, position: int, ctx: Context, g: Graph
+) -> None:
+    """A Tagesordnungspunkt with its result (the outcome of its resolution). Its paper is not
+    linked here: papers are read after meetings, and the link would differ between runs."""
+    if item.get("deleted") is True:
+        return
+    number = str(item.get("number") or "").strip()
+    node = ctx.minter.agenda_item(session, number or local_id(str(item.get("id") or position)))
+    g.add((node, RDF.type, RB.AgendaItem))
+    g.add((node, DCTERMS.isPartOf, session))
+    if number:
+        g.add((node, DCTERMS.identifier, Literal(number)))
+    if item.get("name"):
+        g.add((node, RDFS.label, Literal(" ".join(str(item["name"]).split()), lang="de")))
+    if isinstance(item.get("result"), str) and item["result"].strip():
+        g.add((node, RB.agendaResult, Literal(" ".join(item["result"].split()), lang="de")))
+    _source(g, node, _ref(item))
+
+
+def _submission(oid: str, reference: str | None, ctx: Context) -> URIRef:
+    """A paper's IRI: by its reference, as the documents mint it, unless another paper already
+    holds that reference (a Vorlage and an Anfrage may share one): identity is the OParl id."""
+    if not reference:
+        return ctx.minter.submission(f"oparl/{local_id(oid)}")
+    node = ctx.minter.submission(reference)
+    if any(p["iri"] == str(node) for k, p in ctx.index.papers.items() if k != oid):
+        return ctx.minter.submission(f"{reference}/{local_id(oid)}")
+    return node
+
+
 def _paper(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
     oid = str(obj["id"])
     reference = obj.get("reference")
-    if not isinstance(reference, str) or not reference.strip():
-        raise OParlError(oid, "a Paper needs its reference (the Vorlage number, e.g. V1106/21)")
-    node = ctx.minter.submission(reference.strip())
+    reference = reference.strip() if isinstance(reference, str) and reference.strip() else None
+    known = ctx.index.papers.get(oid, {}).get("iri")  # stable across runs once minted
+    node = URIRef(known) if known else _submission(oid, reference, ctx)
+    identifier = reference or local_id(oid)
     g.add((node, RDF.type, RB.Submission))
-    g.add((node, DCTERMS.identifier, Literal(reference.strip())))
-    g.add((node, RDFS.label, Literal(reference.strip())))
+    g.add((node, DCTERMS.identifier, Literal(identifier)))
+    g.add((node, RDFS.label, Literal(identifier)))
     g.add((node, RB.body, ctx.minter.city()))
     if obj.get("name"):
         g.add((node, DCTERMS.title, Literal(obj["name"], lang="de")))
@@ -310,34 +322,16 @@ def _paper(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
     meetings: list[str] = []
     authoritative: list[str] = []
     for c in _list(obj.get("consultation")):
-        if not isinstance(c, dict):
+        if not isinstance(c, dict) or c.get("deleted") is True:
             continue
-        meeting = _ref(c.get("meeting"))
-        if not meeting:
-            continue  # a consultation not yet scheduled
-        meetings.append(meeting)
-        if c.get("authoritative"):
-            authoritative.append(meeting)
-        session = ctx.index.sessions.get(meeting)
-        cnode = ctx.minter.consultation(node, (session or {}).get("number") or local_id(meeting))
-        g.add((cnode, RDF.type, RB.Consultation))
-        g.add((cnode, RB.treats, node))
-        g.add((cnode, RDFS.label, Literal(f"Beratung {reference.strip()}", lang="de")))
-        if session:
-            g.add((cnode, RB.inSession, URIRef(session["iri"])))
-        for org in (_ref(o) for o in _list(c.get("organization"))):
-            if org and org in ctx.index.committees:
-                g.add((cnode, RB.consultingBody, URIRef(ctx.index.committees[org])))
-        if isinstance(c.get("authoritative"), bool):
-            g.add((cnode, RB.authoritative, Literal(c["authoritative"])))
-        if c.get("role"):
-            g.add(
-                (cnode, RB.consultationRole, Literal(" ".join(str(c["role"]).split()), lang="de"))
-            )
-        _source(g, cnode, _ref(c))
+        meeting = _consultation(c, node, identifier, ctx, g)
+        if meeting:
+            meetings.append(meeting)
+            if c.get("authoritative"):
+                authoritative.append(meeting)
     ctx.index.papers[oid] = {
         "iri": str(node),
-        "reference": reference.strip(),
+        "reference": identifier,
         "meetings": meetings,
         "authoritative": authoritative,
     }
@@ -345,6 +339,55 @@ def _paper(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
         fid = _ref(f)
         if fid:
             ctx.index.link_file(fid, paper=oid)
+
+
+def _consultation(
+    c: dict[str, Any], submission: URIRef, identifier: str, ctx: Context, g: Graph
+) -> str | None:
+    """A Beratung: the submission in one meeting; returns the meeting's id (None: not scheduled)."""
+    meeting = _ref(c.get("meeting"))
+    if not meeting:
+        return None
+    session = ctx.index.sessions.get(meeting)
+    cnode = ctx.minter.consultation(submission, (session or {}).get("number") or local_id(meeting))
+    g.add((cnode, RDF.type, RB.Consultation))
+    g.add((cnode, RB.treats, submission))
+    g.add((cnode, RDFS.label, Literal(f"Beratung {identifier}", lang="de")))
+    if session:
+        g.add((cnode, RB.inSession, URIRef(session["iri"])))
+    for org in (_ref(o) for o in _list(c.get("organization"))):
+        if org and org in ctx.index.committees:
+            g.add((cnode, RB.consultingBody, URIRef(ctx.index.committees[org])))
+    if isinstance(c.get("authoritative"), bool):
+        g.add((cnode, RB.authoritative, Literal(c["authoritative"])))
+    if c.get("role"):
+        g.add((cnode, RB.consultationRole, Literal(" ".join(str(c["role"]).split()), lang="de")))
+    _source(g, cnode, _ref(c))
+    return meeting
+
+
+def _standalone_consultation(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
+    """A Consultation given as its own object (dumps that do not embed them in their paper)."""
+    paper = _ref(obj.get("paper"))
+    if not paper or paper not in ctx.index.papers:
+        raise OParlError(str(obj["id"]), f"the consultation's paper {paper!r} was not imported")
+    entry = ctx.index.papers[paper]
+    meeting = _consultation(obj, URIRef(entry["iri"]), entry["reference"], ctx, g)
+    if meeting and meeting not in entry["meetings"]:
+        entry["meetings"].append(meeting)
+        if obj.get("authoritative"):
+            entry["authoritative"].append(meeting)
+
+
+def tombstone(oparl_id: str, kind: str, when: str | None) -> Graph:
+    """What is left of an object the source deleted: that it was withdrawn, and when."""
+    g = new_graph()
+    node = iri(oparl_id, oparl_id)
+    g.add((node, RDF.type, RB.Withdrawn))
+    g.add((node, DCTERMS.type, Literal(kind)))
+    if isinstance(when, str) and len(when) >= 19:
+        g.add((node, PROV.invalidatedAtTime, Literal(when, datatype=XSD.dateTime)))
+    return g
 
 
 def file_metadata(obj: dict[str, Any], doc: URIRef, g: Graph) -> None:
@@ -367,6 +410,7 @@ _MAPPERS = {
     "Membership": _membership,
     "Meeting": _meeting,
     "Paper": _paper,
+    "Consultation": _standalone_consultation,
 }
 
 __all__ = [
@@ -377,4 +421,5 @@ __all__ = [
     "file_metadata",
     "map_object",
     "session_number",
+    "tombstone",
 ]

@@ -203,3 +203,16 @@ def parse_reference(turtle: str, body: str, base: str = iris.DEFAULT_BASE) -> Re
 def load_reference(body: str = "dresden", base: str = iris.DEFAULT_BASE) -> Reference:
     """Read ``ontology/reference/<body>.ttl``; IRIs are rewritten to ``base`` when it differs."""
     return parse_reference(reference_turtle(body, base), body, base)
+
+
+def has_reference(body: str) -> bool:
+    """Whether ``ontology/reference/<body>.ttl`` exists: reference data is optional enrichment."""
+    return (REFERENCE_DIR / f"{body}.ttl").is_file()
+
+
+def reference_or_empty(body: str, base: str = iris.DEFAULT_BASE) -> Reference:
+    """The body's reference data, or an empty one for a council that has none (an OParl import
+    needs none: its committees come from OParl)."""
+    if has_reference(body):
+        return load_reference(body, base)
+    return Reference(body=body, city_iri=str(iris.Minter(body, base).city()))

@@ -110,6 +110,10 @@ class RB(DefinedNamespace):
     membershipRole: URIRef  # org:Membership: role as OParl gives it ("Vorsitzender")
     attachedToSubmission: URIRef  # document -> Submission it is filed under
     attachedToSession: URIRef  # document -> Session it belongs to
+    Faction: URIRef  # Fraktion, Gruppe (OParl organizationType Fraktion)
+    AgendaItem: URIRef  # Tagesordnungspunkt of a session (OParl AgendaItem)
+    agendaResult: URIRef  # AgendaItem: the outcome as OParl writes it ("abgelehnt", "vertagt")
+    Withdrawn: URIRef  # an OParl object the source deleted: what remains is when (tombstone)
     # --- status scheme ---
     ImplementationStatusScheme: URIRef
     StatusOpen: URIRef  # offen

@@ -96,7 +96,7 @@ class OParlServer:
             body = {
                 "id": b,
                 "type": "https://schema.oparl.org/1.1/Body",
-                "name": "Testkommune",
+                "name": "Landeshauptstadt Dresden",
                 **{v: f"{b}/{v}s" for v in LISTS.values() if v != "file" or self.file_list},
             }
             return 200, "application/json", json.dumps({"data": [body], "links": {}}).encode()

@@ -13,7 +13,7 @@ from loader.model import Extraction
 from loader.oparl import Context, OParlError, committee_sources, map_object
 from loader.oparl_legacy import Resolver, upgrade
 from loader.reference import load_reference
-from loader.vocab import BESLUIT, DCTERMS, ORG, RB, RDF, TIME, XSD
+from loader.vocab import BESLUIT, DCTERMS, ORG, RB, RDF, RDFS, TIME, XSD
 from service.ingest.loading import reference_graph
 
 ID = "https://ris.example/oparl/"
@@ -106,11 +106,35 @@ def test_a_paper_becomes_a_submission_with_its_consultations(ctx: Context) -> No
     assert ctx.index.file_papers == {ID + "files/5": [ID + "papers/1"]}
 
 
-def test_a_paper_without_reference_is_an_error_naming_it(ctx: Context) -> None:
-    with pytest.raises(
-        OParlError, match=r"^https://ris.example/oparl/papers/2: a Paper needs its reference"
-    ):
-        map_object({"id": ID + "papers/2", "type": "https://schema.oparl.org/1.1/Paper"}, ctx)
+def test_a_paper_without_reference_is_kept_under_its_oparl_id(ctx: Context) -> None:
+    _, g = map_object({"id": ID + "papers/2", "type": "https://schema.oparl.org/1.1/Paper"}, ctx)
+    sub = URIRef(DD + "submission/oparl-2")
+    assert set(g.predicate_objects(sub)) == {
+        (RDF.type, RB.Submission),
+        (DCTERMS.identifier, Literal("2")),
+        (RDFS.label, Literal("2")),
+        (RB.body, URIRef(DD.rstrip("/"))),
+        (DCTERMS.source, URIRef(ID + "papers/2")),
+    }
+
+
+def test_two_papers_sharing_a_reference_stay_two(ctx: Context) -> None:
+    paper = {"type": "https://schema.oparl.org/1.1/Paper", "reference": "1234/2014"}
+    _, first = map_object({**paper, "id": ID + "paper/749", "name": "Anfrage"}, ctx)
+    _, second = map_object({**paper, "id": ID + "paper/750", "name": "Antwort"}, ctx)
+    titles = {
+        (str(s), str(o)) for g in (first, second) for s, o in g.subject_objects(DCTERMS.title)
+    }
+    assert titles == {
+        (DD + "submission/1234-2014", "Anfrage"),
+        (DD + "submission/1234-2014-750", "Antwort"),
+    }
+    # each keeps its reference as printed, and the second run mints the same IRIs again
+    assert {str(o) for g in (first, second) for o in g.objects(None, DCTERMS.identifier)} == {
+        "1234/2014"
+    }
+    _, again = map_object({**paper, "id": ID + "paper/750", "name": "Antwort"}, ctx)
+    assert set(again) == set(second)
 
 
 def test_the_older_export_shape_is_upgraded_with_prefixes_learned_from_the_dump() -> None:
