@@ -19,7 +19,7 @@ from service.queries import QUERIES_DIR, load_queries
 from service.store import EmbeddedStore, Store
 from service.store.derived import DERIVED_GRAPH, DERIVED_NS
 
-from .conftest import ROOT
+from .conftest import CORPUS, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
@@ -177,3 +177,14 @@ def test_a_bulk_load_derives_what_loading_one_by_one_derives(
     assert derived(bulk) == derived(one)
     assert differences(bulk) == []
     assert len(derived(bulk)) > 60
+
+
+def test_an_oparl_import_keeps_it_equal_to_a_full_recomputation(tmp_path: Path) -> None:
+    from service.ingest.oparl_import import import_oparl  # noqa: PLC0415
+
+    store = EmbeddedStore(tmp_path / "store")
+    ratsinfo = CORPUS / "ratsinfo"  # the development corpus's OParl dump (real Dresden papers)
+    report = import_oparl(store, str(ratsinfo), state_path=tmp_path / "state.json")
+    assert not report.failures
+    kept = assert_equals_full_recomputation(store)
+    assert len({s for s, p, _ in kept if p == DERIVED_NS + "status"}) > 20
