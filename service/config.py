@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
         "A read that finished within this many seconds in a child process runs in the request "
         "thread the next time, until the data changes (saves the fork; 0: always a child)",
     ),
+    Setting(
+        "QUERY_MEMORY_MB",
+        1024,
+        "Memory a query's child process may allocate beyond what it inherited, in MB; past it the "
+        "query is stopped (503); 0: no limit",
+    ),
     Setting("MAX_QUERY_LENGTH", 100_000, "Longest SPARQL query accepted, in characters"),
     Setting(
         "MAX_UPLOAD_BYTES", 50_000_000, "Largest request body (document upload) accepted, in bytes"

@@ -1,9 +1,11 @@
 """Query limits: time limits that really stop the work, a row cap, (the limits on request sizes are the web front's: service/web/request_limits.py).
 
 `LimitedStore` wraps any `Store`: every read runs in a stoppable child (stoppable.py) under the
-request's time limit, at most ``max_concurrent`` at once, and SELECT results are cut at the row cap
-with the response flagged. Writes stay in the serving process, one at a time. Anyone may lower the
-time limit of a request (``timeout=``); only a token holder may raise it (QLever's rule).
+request's time limit and a memory limit, at most ``max_concurrent`` at once, and SELECT results are
+cut at the row cap with the response flagged. Only reads of queries we wrote (views, pages) may skip
+the child once they proved fast; arbitrary SPARQL (`query_serialized`) never does. Writes stay in
+the serving process, one at a time. Anyone may lower the time limit of a request (``timeout=``);
+only a token holder may raise it (QLever's rule).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Limits:
     max_concurrent: int = 8
     stoppable: bool = True  # False: run in the request thread (no hard stop; for comparison)
     proven_fast_s: float = 1.0  # a read that took at most this in a child runs inline next time
+    memory_mb: int | None = 1024  # what a query's child may allocate beyond what it inherited
 
 
 def _is_local(store: object) -> bool:
@@ -119,11 +122,13 @@ class LimitedStore:
     def _run(self, fn: Callable[[], T], read: tuple[object, ...] | None = None) -> T:
         """Run a read within the time limit.
 
-        On a local store a read runs in a forked child that is killed at the limit: safe, but the
-        fork costs about as much as a 10 ms query. The same read on the same data does the same
-        work, so one that finished within ``proven_fast_s`` in a child runs in the request thread
-        the next time, until the store's generation moves (``read`` names the read; None: always
-        a child). A remote store is asked in the request thread with the limit as its HTTP
+        On a local store a read runs in a forked child that is killed at the limit and may not
+        allocate past ``memory_mb``: safe, but the fork costs about as much as a 10 ms query. The
+        same read of a query *we wrote* on the same data does the same work, so one that finished
+        within ``proven_fast_s`` in a child runs in the request thread the next time, until the
+        store's generation moves (``read`` names the read; None: always a child). Arbitrary SPARQL
+        never gets a name: its cost may depend on NOW(), RAND() or a remote answer, so a query
+        fast once may run for hours (or eat the memory) the next time. A remote store is asked in the request thread with the limit as its HTTP
         timeout: killing a child would not stop the server's work either."""
         timeout = current_timeout(self.limits.timeout_s)
         started = time.monotonic()
@@ -142,7 +147,9 @@ class LimitedStore:
                 left = max(0.01, timeout - (time.monotonic() - started))
                 try:
                     t0 = time.monotonic()
-                    result = run_stoppable(fn, left, timeout, self._write_lock, self._stall_s)
+                    result = run_stoppable(
+                        fn, left, timeout, self._write_lock, self._stall_s, self.limits.memory_mb
+                    )
                     if time.monotonic() - t0 <= self.limits.proven_fast_s:
                         self._prove(key)
                     return result
@@ -197,9 +204,8 @@ class LimitedStore:
             body, truncated = cut_results(body, media_type, cap)
             return body, media_type, truncated
 
-        read = ("serialized", query, results_type, graph_type, tuple(default_graphs),
-                tuple(named_graphs), cap)  # fmt: skip
-        body, media_type, truncated = self._run(capped, read)
+        # no `read` name: arbitrary SPARQL always runs in a child (see `_run`)
+        body, media_type, truncated = self._run(capped)
         if truncated:
             note_truncated()
         return body, media_type

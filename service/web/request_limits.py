@@ -26,6 +26,7 @@ def init_app(app: Any) -> None:
                 int(config["MAX_CONCURRENT_QUERIES"]),
                 bool(config["STOPPABLE_QUERIES"]),
                 float(config["PROVEN_FAST_S"]),
+                int(config["QUERY_MEMORY_MB"]) or None,
             ),
         )
 
