@@ -172,9 +172,16 @@ _DEADLINE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bim\s+(\d)\.\s*(Quartal|Halbjahr)\s+(\d{4})", re.I), "period"),
     (re.compile(rf"\bbis\s+(?:zum\s+)?(?:Ende\s+)?({MONTH_RE})\s+(\d{{4}})", re.I), "month"),
     (re.compile(r"\bbis\s+(?:zum\s+)?Ende\s+(?:des\s+Jahres\s+)?(\d{4})", re.I), "year"),
+    # "spätestens im Jahr 2021 ... auszurichten": "spätestens" makes the year a due date by itself
+    (
+        re.compile(r"\bspätestens\s+(?:im\s+Jahr(?:e)?\s+|bis\s+(?:Ende\s+)?)(\d{4})\b", re.I),
+        "year",
+    ),
     (re.compile(r"\bim\s+Jahr(?:e)?\s+(\d{4})", re.I), "year"),
 ]
-_TASK_AFTER = re.compile(r"^[^.;:]{0,60}?\b(?:zu\s+\w+en|\w+zu\w+en)\b", re.I)
+# A task governed by the year: "zu erarbeiten", "auszurichten", or the zu-participle "noch im Jahr
+# 2018 umzusetzende Verbesserung" (something that is to be done).
+_TASK_AFTER = re.compile(r"^[^.;:]{0,60}?\b(?:zu\s+\w+en|\w+zu\w+en|\w+zu\w+ende[nrs]?)\b", re.I)
 _PERIOD_BEFORE = re.compile(rf"\bab\s+(?:dem\s+)?{_D}\s*$|\bab\s+\d{{4}}\s*$", re.I)
 
 
@@ -190,6 +197,11 @@ def find_deadlines(text: str) -> list[Deadline]:
     []
     >>> [d.date.isoformat() for d in find_deadlines("ist im Jahr 2016 zu erarbeiten")]
     ['2016-12-31']
+    >>> [d.date.isoformat() for d in find_deadlines("eine noch im Jahr 2018 umzusetzende Lösung")]
+    ['2018-12-31']
+    >>> [d.date.isoformat() for d in find_deadlines("spätestens im Jahr 2021 in Kooperation mit "
+    ...     "den in Dresden angesiedelten Forschungseinrichtungen eine Konferenz auszurichten")]
+    ['2021-12-31']
     """
     found: list[Deadline] = []
     taken: list[tuple[int, int]] = []

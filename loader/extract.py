@@ -208,7 +208,9 @@ def _point(
                 recurrence_text=rec,
             )
         )
-    if not point.delegations and intro_clauses:
+    # an intro ("Der Oberbürgermeister wird beauftragt, 1. … 2. …") tasks the numbered points after it
+    after_intro = layout.intro is not None and raw.start >= layout.intro[1]
+    if not point.delegations and intro_clauses and after_intro:
         c, intro_text = intro_clauses[0]
         point.delegations.append(
             Delegation(

@@ -11,14 +11,34 @@ from datetime import date
 
 from loader.dates import parse_date
 
-FINAL = re.compile(r"abschlie(?:ß|ss)ende?n?\s+(?:Information|Bericht|Mitteilung)", re.I)
+FINAL = re.compile(
+    r"abschlie(?:ß|ss)ende?n?\s+(?:Information|Bericht|Mitteilung)|Abschlussbericht", re.I
+)
 INTERIM = re.compile(r"Zwischen(?:stand|information|bericht|mitteilung)", re.I)
 ONGOING = re.compile(r"\bfortlaufend\b|\bkontinuierlich\s+umgesetzt", re.I)
 DONE = re.compile(
-    r"\b(?:wurde|wurden|ist|sind)\s+(?:\S+\s+){0,4}?(?:umgesetzt|erfolgt|abgeschlossen|erledigt)\b"
+    r"\b(?:wurde|wurden|ist|sind)\s+(?:\S+\s+){0,4}?(?:umgesetzt|erfolgt|abgeschlossen|erledigt|erfüllt)\b"
     r"|abschlie(?:ß|ss)end\s+berichtet",
     re.I,
 )
+# Completed in other words: a passive in the past ("Die Abfallbehälter wurden aufgestellt") or a
+# perfect ("hat das Amt … erhalten"); read only in an interim report, where "done" must be said.
+DONE_OTHERWISE = re.compile(
+    r"\b(?:wurde|wurden)\s+(?:[^\s.]+\s+){0,4}?(?:\w*ge\w+(?:t|en)|\w+iert)\b"
+    r"|\b(?:hat|haben)\s+(?:[^\s.]+\s+){0,6}?(?:\w*ge\w+(?:t|en)|erhalten|\w+iert)\s*\.",
+    re.I,
+)
+# Something still to come: a report that says this beside "done" describes work in progress
+# (153665: "wurde umgesetzt. Die Auszahlung erfolgt im Dezember 2013").
+PENDING = re.compile(
+    r"\bnoch\s+nicht\b|\bsteht\s+noch\s+aus|\boffen\s+(?:sind|ist)\s+noch|\bnoch\s+offen\b"
+    r"|\berst\s+(?:im|ab|nach|in)\s|\bvorgesehen\b|\bgeplant\b|\bverschieb\w*"
+    r"|\berfolgt\s+(?:voraussichtlich\s+)?(?:im|bis|Ende|Anfang|Mitte|nach)\b"
+    r"|\bwird\s+(?:[^\s.]+\s+){0,6}?(?:erfolgen|vorgelegt|erarbeitet|informiert)\b",
+    re.I,
+)
+# "wird umgesetzt": present or future; in a final report it competes with "done", so no status.
+WILL = re.compile(r"\bwird\s+(?:[^\s.]+\s+){0,4}?umgesetzt\b", re.I)
 NEXT_REPORT = re.compile(r"n[äa]chste\s+Beschlusskontrol\w*\s*:?", re.I)
 # "Zu Beschlusspunkt 2:", "Zum Beschlusspunkt 2 wurde ...", "zu 1."
 POINT_REFERENCE = re.compile(
@@ -50,6 +70,12 @@ def classify(note: str | None, final: bool | None) -> str | None:
     'fortlaufend'
     >>> classify("Der Beschlusspunkt wird umgesetzt.", False), classify("Der Beschlusspunkt wurde umgesetzt.", False)
     ('in_umsetzung', 'umgesetzt')
+    >>> classify("Die Abfallbehälter wurden aufgestellt.", False)
+    'umgesetzt'
+    >>> classify("Die Mittel wurden eingeordnet. Die Auszahlung erfolgt im Dezember 2013.", False)
+    'in_umsetzung'
+    >>> classify("Die Festlegung wird entsprechend umgesetzt.", True) is None
+    True
     """
     if not note or not note.strip():
         return None
@@ -57,8 +83,11 @@ def classify(note: str | None, final: bool | None) -> str | None:
     if ONGOING.search(note) or "fortlaufend" in letters:
         return "fortlaufend"
     if final:
+        if WILL.search(note) and not DONE.search(note):
+            return None  # "wird umgesetzt" in a final report: done, or still to do?
         return "umgesetzt"
-    if DONE.search(note):
+    pending = PENDING.search(note) is not None
+    if (DONE.search(note) or DONE_OTHERWISE.search(note)) and not pending:
         return "umgesetzt"
     return "in_umsetzung"
 

@@ -8,8 +8,8 @@ from loader.segment.layout import (
     DATE_HEAD,
     Layout,
     RawPoint,
+    content_lines,
     find_session,
-    first_content,
     fuzzy_heading,
     line_spans,
     next_nonempty,
@@ -17,12 +17,14 @@ from loader.segment.layout import (
     trim_end,
 )
 from loader.segment.points import (
+    DELEGATING_INTRO,
     OPEN_QUOTE,
     RESOLUTION_SENTENCE,
     numbered,
     split_numbered,
     split_unnumbered,
     strip_open_quote,
+    visual_paragraphs,
 )
 
 KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}[Bß]esch[l1iI|]usskontro[l1iI|]\w*\s+zu\b", re.M | re.I)
@@ -31,7 +33,8 @@ GREETING = re.compile(
 )
 NEXT_REPORT = re.compile(r"^\s*n[äa]chste\s+Beschlusskontrol", re.M | re.I)
 SALUTATION = re.compile(r"^\s*Sehr\s+geehrte", re.M)
-REPORT_INTRO = re.compile(r"^.*(?:gegeben|berichtet)\s+werden\s*:?\s*$", re.M)
+# "… kann zu oben genanntem Beschluss gegeben werden:", "… wird folgender Stand berichtet:"
+REPORT_INTRO = re.compile(r"^.*(?:gegeben|berichtet)(?:\s+werden\s*:?|\s*:)[ \t]*$", re.M)
 ZU_POINT = re.compile(r"^\s*zu\s+(?P<n>\d{1,2})\.\s*$", re.M | re.I)
 POINT_NOTE = re.compile(
     r"\s*Zu(?:m)?\s+Beschlusspunkt(?:en)?\s+\d{1,2}(?:\s*(?:und|,)\s*\d{1,2})*", re.I
@@ -86,7 +89,7 @@ def segment_kontrolle(text: str, layout: Layout) -> None:
     layout.body = (body_start, body_end)
     points_end = nxt_report.start() if nxt_report else body_end
     layout.signature = (body_end, _kontrolle_signature_end(text, body_end))
-    layout.points = _kontrolle_points(text, body_start, points_end, layout.skip)
+    layout.points = _kontrolle_points(text, body_start, points_end, layout)
 
 
 def _kontrolle_signature_end(text: str, start: int) -> int:
@@ -95,11 +98,67 @@ def _kontrolle_signature_end(text: str, start: int) -> int:
 
 
 def _close_quote(text: str, start: int, end: int) -> re.Match[str] | None:
-    return CLOSE_QUOTE.search(text, start, end)
+    """The quote closing the resolution text: at a line's end, and not the end of an inner quote
+    opened on the same line (`„Negativ-Katalog"` in 244117)."""
+    for m in CLOSE_QUOTE.finditer(text, start, end):
+        line_start = text.rfind("\n", start, m.start()) + 1 or start
+        line = text[max(line_start, start) : m.start()]
+        if line.count("„") + line.count(",,") > line.count("“") + line.count("”"):
+            continue
+        return m
+    return None
 
 
-def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
+# A line naming the paper a block of quoted points belongs to (a letter on two resolutions, 244117).
+PAPER_LINE = re.compile(
+    r"[ \t]*(?:[AV]|\\/)-?[A-Za-z]{0,4}[0-9OoSlI]{4,5}(?:-\d\d)?/\d\d[ \t]*:?[ \t]*"
+)
+
+
+# The label of an unquoted resolution in a report, and the report's first words after it.
+RESOLUTION_LABEL = re.compile(r"[ \t]*[Bß]eschluss[ \t]*[:;][ \t]*(?:\n|$)")
+REPORT_START = re.compile(
+    r"(?:Der|Dieser|Die)\s+Beschl\w*\s+(?:ist|wurde|wird|sind|wurden)\b"
+    r"|Zu(?:m|r)?\s+(?:Stand|Umsetzung|Beschluss)\b|Mit\s+(?:dem\s+)?Beschluss\b"
+)
+
+
+def _quoted_intro(text: str, start: int, end: int, skip) -> tuple[int, int] | None:
+    """A quote opening with a delegation ("„Der Oberbürgermeister wird beauftragt,") whose next line
+    is point 1: (start, end) of the delegation, which governs the quoted points."""
+    lines = [
+        (cs, e, c)
+        for cs, e, c in content_lines(text, start, end, skip)
+        if not PAPER_LINE.fullmatch(c)
+    ]
+    for (cs, e, c), (_ns, _ne, nxt) in zip(lines, lines[1:], strict=False):
+        if numbered(c):
+            return None
+        hit = numbered(nxt)
+        if hit and hit[0] == 1 and DELEGATING_INTRO.search(c):
+            return strip_open_quote(text, cs, e), trim_end(text, cs, e)
+    return None
+
+
+def _quoted_only(text: str, points: list[RawPoint]) -> list[RawPoint]:
+    """Once a quote has closed, a numbered line that opens no new quote is the report's own list
+    (536005: "3. LED-Beleuchtung: …" after the quoted points 1 and 2); it and the rest go to the
+    report on the last quoted point."""
+    kept: list[RawPoint] = []
+    closed = False
+    for p in points:
+        opened = re.search(r"(?:„|\"|“|,,)\s*$", text[max(0, p.start - 8) : p.start]) is not None
+        if kept and closed and not opened:
+            kept[-1].end = points[-1].end
+            break
+        kept.append(p)
+        closed = _close_quote(text, p.start, p.end) is not None
+    return kept
+
+
+def _kontrolle_points(text: str, start: int, end: int, layout: Layout) -> list[RawPoint]:
     """Quoted points and the report's prose after each quote (or after a block of quotes)."""
+    skip = layout.skip
     zu = list(ZU_POINT.finditer(text, start, end))
     if zu:
         pts = []
@@ -115,9 +174,21 @@ def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
         if ZU_BESCHLUSSPUNKT.match(line) and line.strip().endswith(":")
     ]
     quote_end = sections[0][0] if sections else end
-    first = first_content(text, start, quote_end, skip)
-    if numbered(first) or re.match(r"^\W*\d{1,2}\.", first.strip()):
-        points = split_numbered(text, start, quote_end, skip, first_any=True)
+    first = next(
+        (
+            c
+            for _s, _e, c in content_lines(text, start, quote_end, skip)
+            if re.search(r"[A-Za-z0-9]", c) and not PAPER_LINE.fullmatch(c)
+        ),
+        "",
+    )
+    intro = _quoted_intro(text, start, quote_end, skip)
+    if intro:
+        layout.intro = intro
+    if intro or numbered(first) or re.match(r"^\W*\d{1,2}\.", first.strip()):
+        points = _quoted_only(
+            text, split_numbered(text, start, quote_end, skip, first_any=True, restart=PAPER_LINE)
+        )
         block: list[RawPoint] = []
         for p in points:
             block.append(p)
@@ -126,7 +197,10 @@ def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
                 note_start = close.end()
                 note_end = p.end
                 p.end = trim_end(text, p.start, close.start())
-                if text[note_start:note_end].strip():
+                # a paper number alone opens the next resolution's quotes; it says nothing
+                if text[note_start:note_end].strip() and not PAPER_LINE.fullmatch(
+                    text[note_start:note_end].strip()
+                ):
                     # "Zum Beschlusspunkt 2 wurde ..." speaks of point 2 only
                     named = [
                         int(n)
@@ -150,6 +224,12 @@ def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
     content = next_nonempty(text, start, end)
     if not content:
         return []
+    head = RESOLUTION_LABEL.match(text, content[0], content[1])
+    if head:  # "Beschluss:" over an unquoted resolution (217258)
+        start = head.end()
+        content = next_nonempty(text, start, end)
+        if not content:
+            return []
     qs = content[0]
     if OPEN_QUOTE.match(text, qs):
         close = _close_quote(text, qs, end)
@@ -162,6 +242,12 @@ def _kontrolle_points(text: str, start: int, end: int, skip) -> list[RawPoint]:
             return []
         points = [RawPoint(None, paras[0][0], paras[0][1])]
         note_start = paras[0][1]
+        if head:  # the resolution runs on until the report's first sentence about it
+            vis = visual_paragraphs(text, start, end, skip)
+            report = next((ps for ps, pe in vis if REPORT_START.match(text, ps, pe)), None)
+            if report is not None and report > paras[0][0]:
+                points = split_unnumbered(text, paras[0][0], report, skip)
+                note_start = report
     if text[note_start:end].strip():
         for p in points:
             p.note = (note_start, trim_end(text, note_start, end))

@@ -46,23 +46,36 @@ def strip_open_quote(text: str, pos: int, end: int) -> int:
 
 
 def split_numbered(
-    text: str, start: int, end: int, skip: list[tuple[int, int]], first_any: bool = False
+    text: str,
+    start: int,
+    end: int,
+    skip: list[tuple[int, int]],
+    first_any: bool = False,
+    restart: re.Pattern[str] | None = None,
 ) -> list[RawPoint]:
-    """Numbered points 1., 2., ... in sequence; a number out of sequence is inner text."""
+    """Numbered points 1., 2., ... in sequence; a number out of sequence is inner text. After a line
+    matching ``restart`` (the paper number heading a second resolution's quotes) numbering may
+    begin again at 1."""
     points: list[RawPoint] = []
     expected = None
     for cs, _e, content in content_lines(text, start, end, skip):
+        if restart is not None and points and restart.fullmatch(content):
+            points[-1].end = trim_end(text, points[-1].start, cs)
+            expected = 1
+            continue
         hit = numbered(content)
         if not hit:
             continue
         n, off = hit
-        if expected is None:
+        if expected == 1 and n == 1 and points:
+            pass
+        elif expected is None:
             if not (n == 1 or (first_any and n <= 30)):
                 continue
         elif n != expected:
             continue
         pstart = strip_open_quote(text, cs + off, end)
-        if points:
+        if points and points[-1].end > cs:
             points[-1].end = trim_end(text, points[-1].start, cs)
         points.append(RawPoint(n, pstart, end))
         expected = n + 1
@@ -112,21 +125,48 @@ def split_unnumbered(
     return points
 
 
+# "Der Stadtrat beschließt:" alone: it opens the resolution and is no point of it.
+PREAMBLE = re.compile(r"\s*(?:Der|Die|Das)\s[^\n]{0,90}?\bbeschlie(?:ß|ss)t\s*:[ \t]*(?:\n|\Z)")
+_NUMBER_BEFORE = re.compile(r"(?:^|\n)[ \t]*[„\"“]?[ \t]*\d{1,2}\.[ \t„\"“,]*\s*\Z")
+
+
+def delegating_intro(text: str, start: int, point_start: int) -> tuple[int, int] | None:
+    """The sentence before point 1 that tasks someone and ends in "," or ":" ("Der Oberbürgermeister
+    wird beauftragt,"): it governs every numbered point after it. (start, end) or None."""
+    pre = text[start:point_start]
+    number = _NUMBER_BEFORE.search(pre)
+    if not number:
+        return None
+    pre = pre[: number.start()].rstrip()
+    m = DELEGATING_INTRO.search(pre)
+    if not m:
+        return None
+    # the sentence starts after the last sentence end, colon or blank line before the verb
+    bounds = [pre.rfind(sep, 0, m.start()) for sep in (". ", ".\n", ":\n", ": ", "\n\n")]
+    cut = max(bounds)
+    sentence_start = start + (cut + 2 if cut >= 0 else 0)
+    while sentence_start < start + len(pre) and text[sentence_start] in ' \t\n„"“':
+        sentence_start += 1
+    return sentence_start, start + len(pre)
+
+
 def split_resolution(text: str, start: int, end: int, skip, layout: Layout) -> list[RawPoint]:
-    """Points of a resolution text: numbered if it opens with "1.", else unnumbered paragraphs; an
-    opening delegation ending in "," or ":" followed by "1." governs the numbered points."""
+    """Points of a resolution text: numbered if it opens with "1.", else unnumbered paragraphs. A
+    delegation ending in "," or ":" right before "1." governs the numbered points (it is recorded
+    as the layout's intro, no point); resolution paragraphs before it are unnumbered points."""
     first = first_content(text, start, end, skip)
     if numbered(first):
         return split_numbered(text, start, end, skip)
     points = split_numbered(text, start, end, skip)
-    paras = paragraphs(text, start, end, skip)
-    if (
-        points
-        and paras
-        and DELEGATING_INTRO.search(text[paras[0][0] : points[0].start].split("\n1.")[0])
-    ):
-        intro_end = trim_end(text, paras[0][0], text.rfind("\n", paras[0][0], points[0].start))
-        if intro_end > paras[0][0]:
-            layout.intro = (paras[0][0], intro_end)
-            return points
+    intro = delegating_intro(text, start, points[0].start) if points else None
+    if intro:
+        layout.intro = intro
+        head = start
+        pre = PREAMBLE.match(text, start, intro[0])
+        if pre:
+            head = pre.end()
+        before = (
+            split_unnumbered(text, head, intro[0], skip) if text[head : intro[0]].strip() else []
+        )
+        return before + points
     return split_unnumbered(text, start, end, skip)

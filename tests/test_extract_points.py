@@ -1,0 +1,143 @@
+"""Points, delegations and status on layouts the development corpus lacked (issue 12, classes 1, 3, 6).
+
+Class 1: a Beschlusskontrolle quoting its resolution point by point with report prose between, or
+two resolutions in one letter. Class 3: "Der Oberbürgermeister wird beauftragt, 1. … 2. …" tasks each
+numbered point. Class 6: the status a report gives each point. Every test starts from a real corpus
+document (its id in the name); the variants add the damage OCR does to such texts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from loader.extract import extract_text
+from loader.status import classify
+
+from .test_extract_bodies import corpus_text
+
+
+def points(text: str) -> list[tuple]:
+    ext = extract_text(text, "t.txt")
+    return [
+        (p.number, p.delegated_to, p.deadline and p.deadline.isoformat(), p.status)
+        for p in ext.points
+    ]
+
+
+def starts(text: str, width: int = 30) -> list[str]:
+    return [p.text[:width] for p in extract_text(text, "t.txt").points]
+
+
+# ---- class 1: quotes interleaved with the report, or of two resolutions
+EXPECTED_244117 = [
+    (1, None, None, "in_umsetzung"),
+    (2, None, None, "in_umsetzung"),
+    (3, None, "2014-02-28", "in_umsetzung"),
+    (4, None, None, "in_umsetzung"),
+    (1, None, "2015-09-30", "in_umsetzung"),
+    (2, None, None, "in_umsetzung"),
+    (3, None, None, "in_umsetzung"),
+    (4, None, "2015-11-30", "in_umsetzung"),
+]
+
+
+def test_244117_one_letter_quoting_two_resolutions_numbered_from_1_each() -> None:
+    assert points(corpus_text("244117")) == EXPECTED_244117
+
+
+def test_244117_with_a_colon_after_the_second_paper_number_and_curly_closing_quotes() -> None:
+    text = corpus_text("244117").replace("\nA0116/15\n", "\nA0116/15:\n")
+    text = text.replace('neu gefasst."', "neu gefasst.“")
+    assert points(text) == EXPECTED_244117
+
+
+def test_586983_numbers_alone_on_their_line_each_quote_followed_by_its_status() -> None:
+    assert points(corpus_text("586983")) == [
+        (1, "Oberbürgermeister", None, "umgesetzt"),
+        (2, None, None, "in_umsetzung"),
+        (3, None, None, "in_umsetzung"),
+        (4, None, None, "umgesetzt"),
+    ]
+
+
+def test_536005_a_numbered_list_in_the_report_after_the_quotes_is_no_point() -> None:
+    numbers = [p[0] for p in points(corpus_text("536005"))]
+    assert numbers == [1, 2]
+
+
+# ---- class 3: an introductory delegation governs the numbered points
+def test_334090_a_quoted_intro_delegation_tasks_every_quoted_point() -> None:
+    assert points(corpus_text("334090")) == [
+        (1, "Oberbürgermeister", "2018-12-31", "in_umsetzung"),
+        (2, "Oberbürgermeister", None, "in_umsetzung"),
+        (3, "Oberbürgermeister", "2018-01-31", "in_umsetzung"),
+    ]
+    assert starts(corpus_text("334090"))[0] == "Maßnahmen für eine noch im Jah"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["„Der Oberbürgermeister wird ermächtigt,", "„Der Oberbürgermeister wird beauftragt:",
+     ",,Die Oberbürgermeisterin wird beauftragt,"],
+)  # fmt: skip
+def test_334090_with_the_intro_worded_or_read_otherwise(variant: str) -> None:
+    text = corpus_text("334090").replace("„Der Oberbürgermeister wird beauftragt,", variant)
+    assert [p[:2] for p in points(text)] == [(n, "Oberbürgermeister") for n in (1, 2, 3)]
+
+
+def test_409486_the_preamble_and_the_intro_are_no_points() -> None:
+    assert points(corpus_text("409486")) == [
+        (1, "Oberbürgermeister", "2020-06-30", None),
+        (2, "Oberbürgermeister", None, None),
+    ]
+
+
+def test_422055_a_resolution_paragraph_before_the_intro_is_its_own_untasked_point() -> None:
+    assert points(corpus_text("422055")) == [
+        (None, None, None, None),
+        (1, "Oberbürgermeister", "2020-12-31", None),
+        (2, "Oberbürgermeister", "2021-12-31", None),
+    ]
+    assert starts(corpus_text("422055"))[0] == "Die Stadt Dresden verpflichtet"
+
+
+def test_422055_with_the_number_glued_to_a_page_marker_and_a_hyphen_lost() -> None:
+    text = corpus_text("422055").replace("\n2. spätestens", "\n-22. spätestens")
+    text = text.replace("Forschungs\neinrichtungen", "Forschungs-\neinrichtungen")
+    assert points(text) == [
+        (None, None, None, None),
+        (1, "Oberbürgermeister", "2020-12-31", None),
+        (2, "Oberbürgermeister", "2021-12-31", None),
+    ]
+
+
+# ---- class 6: status
+def test_217258_an_unquoted_resolution_under_beschluss_and_a_report_saying_it_is_fulfilled() -> (
+    None
+):
+    assert points(corpus_text("217258")) == [(None, "Oberbürgermeister", None, "umgesetzt")]
+
+
+def test_153665_done_in_part_and_still_to_come_is_in_progress() -> None:
+    assert points(corpus_text("153665")) == [(None, None, None, "in_umsetzung")]
+
+
+def test_757975_a_final_report_saying_it_will_be_carried_out_gives_no_status() -> None:
+    assert [p[3] for p in points(corpus_text("757975"))] == [None]
+
+
+@pytest.mark.parametrize(
+    ("note", "final", "status"),
+    [
+        ("Die Abfallbehälter wurden aufgestellt.", False, "umgesetzt"),  # 586983
+        ("Die Abfa1lbehälter wurden aufgesteIlt.", False, "umgesetzt"),  # OCR noise
+        ("Die notwendigen Finanzmittel hat das Amt erhalten.", False, "umgesetzt"),  # 586983
+        ("Die Hardware wurde geliefert. Offen sind noch verschiedene Installationen.", False,
+         "in_umsetzung"),  # 191649
+        ("Der Beschluss ist erfüllt.", False, "umgesetzt"),  # 217258
+        ("Die Festlegung wird entsprechend umgesetzt.", True, None),  # 757975
+        ("Die Festlegung wurde umgesetzt.", True, "umgesetzt"),
+    ],
+)  # fmt: skip
+def test_status_words_of_the_unseen_reports(note: str, final: bool, status: str | None) -> None:
+    assert classify(note, final) == status
