@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         openapi,
         pages,
         request_limits,
+        search,
         sparql,
         views,
     )
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     views.init_app(app)
     sparql.init_app(app)
     pages.init_app(app)
+    search.init_app(app)
     dataset.init_app(app)
     http_headers.init_app(app)
     return app
