@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory a query's child process may allocate beyond what it inherited, in MB; past it the "
         "query is stopped (503); 0: no limit",
     ),
+    Setting(
+        "SERVICE_ALLOWLIST",
+        "",
+        "SPARQL endpoints (IRIs apart by spaces or commas) a /sparql query may ask with SERVICE; "
+        "empty: SERVICE is refused (400), so the endpoint sends no requests elsewhere",
+    ),
     Setting("MAX_QUERY_LENGTH", 100_000, "Longest SPARQL query accepted, in characters"),
     Setting(
         "MAX_UPLOAD_BYTES", 50_000_000, "Largest request body (document upload) accepted, in bytes"

@@ -3,6 +3,8 @@ query runs under its time and memory limits however often it was fast, over a re
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -69,3 +71,119 @@ def test_a_query_past_its_memory_limit_is_stopped_with_a_message_and_the_server_
     after = requests.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     health = requests.get(url + "/healthz", timeout=30)
     assert (after.status_code, after.json()["boolean"], health.status_code) == (200, True, 200)
+
+
+class Listener:
+    """A TCP socket on 127.0.0.1 that counts who connects (what a SERVICE request would do)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+def service_spellings(port: int) -> list[str]:
+    """SERVICE as a hostile reader would write it, every one aimed at the listener."""
+    at = f"http://127.0.0.1:{port}"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{at}/sparql> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{at}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE # a comment\n <{at}/sparql> {{ ?s ?p ?o }} }}",
+        f"PREFIX l: <{at}/> SELECT * {{ SeRvIcE l:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ VALUES ?e {{ <{at}/> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVIC\\u0045 <{at}/sparql> {{ ?s ?p ?o }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{at}/> {{ ?s ?p ?o }} }} }}",
+        f"BASE <{at}/> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ ?s ?p ?o FILTER(?o<1)SERVICE?x#>\n{{ ?s ?p ?o }} VALUES ?x {{ <{at}/> }} }}",
+        f"SELECT * {{ {{ SELECT * {{ OPTIONAL {{ SERVICE <{at}/> {{ ?s ?p ?o }} }} }} }} }}",
+    ]
+
+
+def test_a_service_query_is_refused_and_the_listener_hears_nothing(live_server: str) -> None:
+    listener = Listener()
+    try:
+        answers = []
+        for query in service_spellings(listener.port):
+            for send in ("get", "form", "direct"):
+                if send == "get":
+                    r = requests.get(live_server + "/sparql", params={"query": query}, timeout=30)
+                elif send == "form":
+                    r = requests.post(live_server + "/sparql", data={"query": query}, timeout=30)
+                else:
+                    headers = {"Content-Type": "application/sparql-query"}
+                    r = requests.post(
+                        live_server + "/sparql", data=query.encode(), headers=headers, timeout=30
+                    )
+                answers.append((r.status_code, "SERVICE" in r.text and "refused" in r.text))
+        time.sleep(0.5)  # a request on its way would have arrived by now
+    finally:
+        listener.close()
+    assert answers == [(400, True)] * len(service_spellings(0)) * 3
+    assert listener.connections == 0
+
+
+def test_the_word_service_in_strings_iris_comments_and_names_is_no_service(
+    live_server: str,
+) -> None:
+    queries = [
+        'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:1/>" } # SERVICE <http://127.0.0.1:1/>',
+        "PREFIX ex: <http://example.org/> SELECT ?service WHERE "
+        "{ ?service a ex:Service ; ex:service <http://example.org/service> }",
+    ]
+    statuses = [
+        requests.get(live_server + "/sparql", params={"query": q}, timeout=30).status_code
+        for q in queries
+    ]
+    assert statuses == [200, 200]
+
+
+def test_the_service_description_advertises_no_federated_query(live_server: str) -> None:
+    r = requests.get(live_server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert r.status_code == 200
+    assert "sd:SPARQL11Query" in r.text
+    assert "BasicFederatedQuery" not in r.text
+
+
+def test_an_allowlisted_service_that_does_not_answer_is_a_502_with_its_cause(
+    synthetic_store_dir: Path,
+) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    endpoint = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"
+    env = {"RATSGRAPH_SERVICE_ALLOWLIST": endpoint, "RATSGRAPH_VIEW_WARM": "false"}
+    url, proc = start_server(synthetic_store_dir, env)
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"
+        r = requests.get(url + "/sparql", params={"query": query}, timeout=60)
+        other = f"SELECT * WHERE {{ SERVICE <{endpoint}/other> {{ ?s ?p ?o }} }}"
+        refused = requests.get(url + "/sparql", params={"query": other}, timeout=60)
+        description = requests.get(url + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    finally:
+        stop_server(proc)
+        closed.close()
+    assert r.status_code == 502
+    assert r.text.startswith(f"the federated query to <{endpoint}> failed: ")
+    assert "store" not in r.text
+    assert refused.status_code == 400
+    assert f"allowed by the operator (SERVICE_ALLOWLIST): <{endpoint}>" in refused.text
+    assert "sd:BasicFederatedQuery" in description.text

@@ -36,6 +36,14 @@ class Busy(UserError):
         )
 
 
+class FederationFailed(UserError):
+    """An allowlisted SERVICE endpoint did not answer: a bad gateway, not an unavailable store."""
+
+    def __init__(self, endpoints: list[str], cause: Exception) -> None:
+        named = ", ".join(f"<{e}>" for e in endpoints)
+        super().__init__(f"the federated query to {named} failed: {cause}", 502)
+
+
 PROVEN_ENTRIES = 4096  # reads remembered as fast, per process (hashes: 32 bytes each)
 
 
@@ -194,13 +202,23 @@ class LimitedStore:
         graph_type: str | None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        guard: Callable[[str], list[str]] | None = None,
     ) -> tuple[bytes, str]:
+        """An arbitrary query's answer, serialised. ``guard`` checks the text first (in the child,
+        where parsing costs the request's own time and no other thread's GIL): it raises for what
+        may not run and returns the federated endpoints the query may ask; their failure is 502."""
         inner, cap = self.inner, self.limits.max_rows
 
         def capped() -> tuple[bytes, str, bool]:
-            body, media_type = inner.query_serialized(
-                query, results_type, graph_type, default_graphs, named_graphs
-            )
+            federated = guard(query) if guard is not None else []
+            try:
+                body, media_type = inner.query_serialized(
+                    query, results_type, graph_type, default_graphs, named_graphs
+                )
+            except OSError as e:
+                if federated:
+                    raise FederationFailed(federated, e) from None
+                raise
             body, truncated = cut_results(body, media_type, cap)
             return body, media_type, truncated
 

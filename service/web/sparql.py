@@ -8,10 +8,11 @@ a query answers with the SPARQL 1.1 Service Description, or the query editor for
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from pyoxigraph import NamedNode
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
@@ -19,6 +20,7 @@ from rdflib.namespace import RDF
 from service.errors import UserError
 from service.queries import load_queries
 from service.store import GRAPH_RESULT_TYPES, MEDIA_RESULTS
+from service.store.query_guard import check_services, parse_allowlist
 from service.web import get_store
 from service.web.negotiation import choose, negotiate, vary
 
@@ -136,13 +138,15 @@ def endpoint() -> Any:
     graph_type = _accepted(GRAPH_TYPES, GRAPH_TYPES[0])
     if results_type is None and graph_type is None:
         raise _not_acceptable(RESULT_TYPES + GRAPH_TYPES)
+    allowlist = parse_allowlist(current_app.config["SERVICE_ALLOWLIST"])
     try:
-        body, media_type = get_store().query_serialized(
+        body, media_type = get_store().query_serialized(  # type: ignore[call-arg]
             with_base(query),
             results_type,
             "application/n-triples" if graph_type == JSON_LD else graph_type,
             default_graphs,
             named_graphs,
+            guard=partial(check_services, allowlist=allowlist),
         )
     except SyntaxError as e:
         raise UserError(f"query syntax error: {unshifted(str(e), len(base_declaration()))}") from e
@@ -190,8 +194,11 @@ def _not_acceptable(offered: list[str]) -> UserError:
     )
 
 
-def description_graph(endpoint_url: str, named_graphs: list[str], triples: int | None) -> Graph:
-    """The SPARQL 1.1 Service Description of this endpoint, ``sd:endpoint`` as the client sees it."""
+def description_graph(
+    endpoint_url: str, named_graphs: list[str], triples: int | None, federated: bool = False
+) -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint, ``sd:endpoint`` as the client sees it;
+    federated query is a feature only where the operator allowlisted SERVICE endpoints."""
     g = Graph()
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -200,7 +207,8 @@ def description_graph(endpoint_url: str, named_graphs: list[str], triples: int |
     g.add((service, SD.endpoint, URIRef(endpoint_url)))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
-    g.add((service, SD.feature, SD.BasicFederatedQuery))
+    if federated:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
         g.add((service, SD.resultFormat, FORMATS_NS[fmt]))
     for fmt in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
@@ -230,7 +238,8 @@ def service_description() -> Response:
         return vary(Response(render_template("sparql.html", **editor_context())))
     store = get_store()
     count = store.triple_count() if hasattr(store, "triple_count") else None
-    g = description_graph(request.base_url, store.named_graphs(), count)
+    federated = bool(parse_allowlist(current_app.config["SERVICE_ALLOWLIST"]))
+    g = description_graph(request.base_url, store.named_graphs(), count, federated)
     return vary(Response(g.serialize(format=RDFLIB_FORMATS[media]), mimetype=media))
 
 
