@@ -94,6 +94,10 @@ def _name_parts(person: Person) -> tuple[str, list[str], str]:
     return first, [surname, *parts], compact(" ".join(tokens))
 
 
+def _first_name_unique(first: str, reference: Reference) -> bool:
+    return sum(_name_parts(p)[0] == first for p in reference.persons) == 1
+
+
 def match_person(text: str, reference: Reference) -> tuple[Person | None, float, bool]:
     """The reference person a garbled name line most likely is: (person, score, first_name_only)."""
     line_c = compact(text)
@@ -105,9 +109,11 @@ def match_person(text: str, reference: Reference) -> tuple[Person | None, float,
         first, surnames, full = _name_parts(person)
         score = _ratio(line_c, full)
         first_only = False
-        for tok in tokens:
+        for k, tok in enumerate(tokens):
             if len(tok) < 4:
                 continue
+            if k > 0 and len(tokens[0]) >= 3 and first and _ratio(tokens[0], first) < 0.5:
+                continue  # "Jörg Kaufmann" is not Kristin Kaufmann: another first name is written
             for sur in surnames:
                 if len(sur) < 4:
                     continue
@@ -120,8 +126,13 @@ def match_person(text: str, reference: Reference) -> tuple[Person | None, float,
                     score = max(score, 0.75 + 0.2 * s)
         if first and tokens and tokens[0] == first:
             rest = tokens[1:]
-            if rest and any(surnames[0].startswith(r[:1]) for r in rest):
+            if rest and any(
+                surnames[0].startswith(r[:1]) and _ratio(r, surnames[0]) >= 0.7 for r in rest
+            ):  # "Dirk Hi1bert"; but "Jörg Lammersdorf" is no Jörg Lämmerhirt
                 score = max(score, 0.8)
+            elif rest and score >= 0.7 and _first_name_unique(first, reference):
+                # "Dirk FUloert": the first name read right, the surname half read, no other Dirk
+                score = 0.76
             elif not rest:
                 first_only = True
                 score = max(score, 0.7)
@@ -269,6 +280,20 @@ def parse_signatures(
             continue
         if re.search(r"\b(?:Ja|Nein)\s+\d", body):
             continue
+        opened = [r for r in roles if r.open]
+        if roles and not opened and re.match(r"(?:und|sowie)\s", body):
+            opened = [roles[-1]]  # "Beigeordnete für Umwelt" / "und Kommunalwirtschaft"
+        if (
+            opened
+            and not any(k in compact(body) for k in _ROLE_KEYS)
+            and re.fullmatch(r"[A-Za-zÄÖÜäöüß,\- ]+", body)
+            and not looks_like_name(body, excluded)
+        ):  # "Beigeordneter für" / "Finanzen und Liegenschaften": one role over two lines
+            role = opened[0]
+            role.text = f"{role.text} {body}"
+            role.open = bool(re.search(r"(,|für|und)$", body))
+            role.end = line.end
+            continue
         if vocab.is_role_start(body) and not match_person(body, reference)[0]:
             is_open = bool(re.search(r"(,|für|und)$", body))
             roles.append(_Role(line, body, line.end, is_open))
@@ -320,7 +345,7 @@ def parse_signatures(
         if j in assigned.values() or day is None:
             continue
         lab, score = vocab.best(role_norm[j])
-        if score < 0.6:
+        if score < 0.9:  # only a role read clearly names its holder ("Beigeordneter für" does not)
             continue
         holders = [
             p

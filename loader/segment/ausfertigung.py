@@ -50,6 +50,24 @@ def _value_after(text: str, m: re.Match[str] | None, limit: int) -> tuple[int, i
     return next_nonempty(text, m.end() + 1, limit)
 
 
+CHAIR = re.compile(r"^[ \t]*Vorsitzende[r]?[ \t]*$", re.M)
+
+
+def _unannounced_signature(text: str, start: int, end: int) -> int:
+    """Where the chair's signature starts when no "<place>, <date>" line announces it (651553,
+    732524): the short lines after the last sentence before the last "Vorsitzende(r)"."""
+    chairs = list(CHAIR.finditer(text, start, end))
+    if not chairs:
+        return end
+    last_sentence = None
+    # a sentence ends in a word ("einzufordern."), not in a stamp's digits ("95. miWL")
+    for m in re.finditer(r"[a-zäöüß]{3,}[.!][ \t]*\n", text[start : chairs[-1].start()]):
+        last_sentence = start + m.end()
+    if last_sentence is None:
+        return end
+    return last_sentence
+
+
 def segment_ausfertigung(text: str, layout: Layout, closing: re.Pattern[str] | None) -> None:
     """Fill ``layout`` for a Beschlussausfertigung; ``closing`` is the "<place>, <date>" line."""
     head = RESOLUTION_HEAD.search(text)
@@ -76,6 +94,8 @@ def segment_ausfertigung(text: str, layout: Layout, closing: re.Pattern[str] | N
         if m
     ]
     body_end = min(ends) if ends else len(text)
+    if not (closing and closing.search(text, body_start)):
+        body_end = min(body_end, _unannounced_signature(text, body_start, body_end))
     layout.body = (body_start, body_end)
     layout.skip = sorted(layout.skip + [(m.start(), m.end()) for m in VOTE_LINE.finditer(text)])
     layout.points = split_resolution(text, body_start, body_end, layout.skip, layout)

@@ -1,0 +1,61 @@
+"""Signatures (issue 12, class 7): office holders of 2010–2026 from the reference data, roles written
+over two lines, a chair's block without a "Dresden, <date>" line, and plainly written names that
+are not in the reference data. Each test starts from a real corpus document (its id in the name);
+the variants add OCR damage.
+"""
+
+from __future__ import annotations
+
+from loader.extract import extract_text
+
+from .test_extract_bodies import corpus_text
+
+
+def signed(text: str) -> list[tuple[str | None, str | None]]:
+    return [(s.name, s.role) for s in extract_text(text, "t.txt").signatories]
+
+
+def test_217258_a_role_over_two_lines_and_a_garbled_name_taken_from_the_office_held() -> None:
+    assert signed(corpus_text("217258")) == [
+        ("Hartmut Vorjohann", "Beigeordneter für Finanzen und Liegenschaften"),
+        ("Dirk Hilbert", "Erster Bürgermeister"),
+    ]
+
+
+def test_217258_with_the_role_cut_after_fuer_names_nobody_for_it() -> None:
+    text = corpus_text("217258").replace(
+        "Beigeordneter für\nFinanzen und Liegenschaften\n", "Beigeordneter für\n"
+    )
+    assert signed(text) == [("Dirk Hilbert", "Erster Bürgermeister")]
+
+
+def test_586983_a_role_continued_on_a_line_opening_with_und() -> None:
+    assert signed(corpus_text("586983")) == [
+        ("Eva Jähnigen", "Beigeordnete für Umwelt und Kommunalwirtschaft"),
+        ("Detlef Sittel", "Erster Bürgermeister"),
+    ]
+
+
+def test_586983_with_the_name_garbled_as_in_624009() -> None:
+    text = corpus_text("586983").replace("Eva Jähnigen", "Eva Jähnigj")
+    assert signed(text)[0] == ("Eva Jähnigen", "Beigeordnete für Umwelt und Kommunalwirtschaft")
+
+
+def test_422055_a_chair_whose_surname_ocr_half_read() -> None:
+    assert signed(corpus_text("422055")) == [("Dirk Hilbert", "Vorsitzender")]
+
+
+def test_651553_a_chair_signing_without_a_place_and_date_line() -> None:
+    text = corpus_text("651553")
+    assert signed(text) == [("Dirk Hilbert", "Vorsitzender")]
+    last_point = extract_text(text, "t.txt").points[-1].text
+    assert last_point.endswith("zu prüfen und einzufordern.")
+
+
+def test_483588_a_plainly_written_chair_not_in_the_reference_is_read_as_written() -> None:
+    text = corpus_text("483588").replace("Jörg Lämmerhirt", "Jörg Kaufmann")
+    ext = extract_text(text, "t.txt")
+    assert [(s.name, s.role, s.matched) for s in ext.signatories] == [
+        ("Jörg Kaufmann", "Vorsitzender", False)
+    ]
+    assert any("'Jörg Kaufmann' not found in the reference data" in w.message for w in ext.warnings)
