@@ -26,7 +26,10 @@ PARAM_TYPES = ("iri", "string", "date", "integer")
 MAX_VALUE_LENGTH = 2000
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-_HEADER = re.compile(r"^#\s*(title|description|param|example|default)\s*:\s*(.*)$")
+_HEADER = re.compile(
+    r"^#\s*(title|title_en|description|description_en|param|column|example|default)\s*:\s*(.*)$"
+)
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
@@ -36,6 +39,22 @@ class Param:
     type: str
     help: str
     default: str | None = None  # "today" for date parameters means the day of the request
+    lookup: str | None = None  # `iri:actor`: a lookup query that turns a label into the value
+
+
+@dataclass(frozen=True)
+class Column:
+    """How a page shows one result column (`# column: deadline  Frist | Deadline  -> point_iri`):
+    its German and English heading and the column holding the IRI its cells link to. Columns
+    without such a line are left off pages (they stay in JSON, CSV and feeds)."""
+
+    name: str
+    de: str
+    en: str
+    link: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.de
 
 
 @dataclass(frozen=True)
@@ -43,12 +62,21 @@ class NamedQuery:
     """One `.rq` file: its name is the file stem and its URL (`/views/<name>`)."""
 
     name: str
-    title: str
+    title: str  # German
     description: str
     params: tuple[Param, ...]
     example: str
     text: str
     path: Path = field(compare=False)
+    title_en: str = ""
+    description_en: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def title_in(self, lang: str) -> str:
+        return (self.title_en or self.title) if lang == "en" else self.title
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_en or self.description) if lang == "en" else self.description
 
     @property
     def param_names(self) -> list[str]:
@@ -113,12 +141,11 @@ def to_term(param: Param, raw: str, view: str) -> ox.NamedNode | ox.Literal:
             ) from e
     if param.type == "date":
         try:
-            return ox.Literal(
-                date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date")
-            )
+            return ox.Literal(parse_date(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
         except ValueError as e:
             raise UserError(
-                f"parameter {param.name!r} of view {view} must be a date like 2023-06-30, got {raw!r}"
+                f"parameter {param.name!r} of view {view} must be a date like 2023-06-30 or "
+                f"30.06.2023, got {raw!r}"
             ) from e
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
@@ -131,11 +158,39 @@ def to_term(param: Param, raw: str, view: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(raw)
 
 
+def parse_date(raw: str) -> date:
+    """A date written as ISO (2023-06-30) or the German way (30.06.2023); ValueError otherwise."""
+    german = _GERMAN_DATE.fullmatch(raw.strip())
+    if german:
+        day, month, year = (int(x) for x in german.groups())
+        return date(year, month, day)
+    return date.fromisoformat(raw.strip())
+
+
+def _column(value: str, where: str) -> Column:
+    """`name  Deutsch | English  -> link_column` of a `# column:` line."""
+    head, _, link = value.partition("->")
+    name, _, labels = head.strip().partition(" ")
+    de, bar, en = labels.partition("|")
+    if not name or not bar or not de.strip() or not en.strip():
+        raise ValueError(
+            f"{where}: expected '# column: name  Deutsch | English [-> link_column]', found {value!r}"
+        )
+    return Column(name, de.strip(), en.strip(), link.strip() or None)
+
+
 def parse(path: Path) -> NamedQuery:
     """Read one `.rq` file and its header; a malformed header names the file and line."""
     text = path.read_text(encoding="utf-8")
-    fields: dict[str, str] = {"title": "", "description": "", "example": ""}
+    fields: dict[str, str] = {
+        "title": "",
+        "title_en": "",
+        "description": "",
+        "description_en": "",
+        "example": "",
+    }
     params: list[Param] = []
+    columns: list[Column] = []
     last = ""
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
@@ -148,20 +203,25 @@ def parse(path: Path) -> NamedQuery:
             last = key
             if key == "param":
                 parts = value.split(None, 2)
-                if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                kind, _, lookup = parts[1].partition(":") if len(parts) > 1 else ("", "", "")
+                if len(parts) < 2 or kind not in PARAM_TYPES:
                     raise ValueError(
-                        f"{path}:{lineno}: expected '# param: name type meaning' with type one of "
-                        f"{', '.join(PARAM_TYPES)}, found {value!r}"
+                        f"{path}:{lineno}: expected '# param: name type[:lookup] meaning' with type "
+                        f"one of {', '.join(PARAM_TYPES)}, found {value!r}"
                     )
                 help_text = parts[2] if len(parts) > 2 else ""
                 default = None
                 dm = re.search(r"\(default:\s*([^)]+)\)", help_text)
                 if dm:
                     default = dm.group(1).strip()
-                params.append(Param(parts[0], parts[1], help_text, default))
+                params.append(Param(parts[0], kind, help_text, default, lookup or None))
+            elif key == "column":
+                columns.append(_column(value, f"{path}:{lineno}"))
             else:
                 fields[key] = value
-        elif last in ("description", "title") and line.startswith("#  "):
+        elif last in ("description", "title", "description_en", "title_en") and line.startswith(
+            "#  "
+        ):
             fields[last] += " " + line[1:].strip()
     return NamedQuery(
         name=path.stem,
@@ -171,6 +231,9 @@ def parse(path: Path) -> NamedQuery:
         example=fields["example"],
         text=text,
         path=path,
+        title_en=fields["title_en"],
+        description_en=fields["description_en"],
+        columns=tuple(columns),
     )
 
 

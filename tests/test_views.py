@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from service.queries import QUERIES_DIR, load_queries
@@ -95,6 +97,7 @@ def test_actor_summary_counts_points_by_status(client) -> None:  # noqa: ANN001
     found = {r["actor"]: r for r in rows(client, "/views/actor-summary?format=json")}
     assert {k: found[k] for k in (OB, JUGENDAMT)} == {
         OB: {
+            "as_of": None,
             "actor": OB,
             "actor_label": "Oberbürgermeister",
             "points": 2,
@@ -104,6 +107,7 @@ def test_actor_summary_counts_points_by_status(client) -> None:  # noqa: ANN001
             "umgesetzt": 0,
         },
         JUGENDAMT: {
+            "as_of": None,
             "actor": JUGENDAMT,
             "actor_label": "Jugendamt",
             "points": 3,
@@ -137,30 +141,41 @@ def test_unknown_parameter_is_a_clear_400(client) -> None:  # noqa: ANN001
     assert resp.get_json() == {
         "ok": False,
         "status": 400,
-        "error": "unknown parameter 'akteur' for view open-points; expected: actor",
+        "error": "unknown parameter 'akteur' for view open-points; expected: actor, as_of",
     }
 
 
-def test_unknown_actor_label_is_a_clear_400(client) -> None:  # noqa: ANN001
+def test_unknown_actor_label_is_a_clear_400_naming_the_actors_there_are(client) -> None:  # noqa: ANN001
     resp = client.get("/views/open-points?actor=Niemand&format=json")
     assert resp.status_code == 400
-    assert "no office, unit or committee is called 'Niemand'" in resp.get_json()["error"]
+    error = resp.get_json()["error"]
+    assert error.startswith(
+        "parameter 'actor' of view open-points: nothing is called 'Niemand'; known values: "
+    )
+    known = error.split("known values: ", 1)[1].split("; ")  # the first 20 of the reference data
+    assert (known[0], len(known), known[-1]) == ("Amt für Kindertagesbetreuung", 21, "…")
 
 
 def test_bad_date_is_a_clear_400(client) -> None:  # noqa: ANN001
-    resp = client.get("/views/overdue?as_of=13.10.2022&format=json")
+    resp = client.get("/views/overdue?as_of=2022-13-10&format=json")
     assert resp.status_code == 400
-    assert "must be a date like 2023-06-30" in resp.get_json()["error"]
+    assert "must be a date like 2023-06-30 or 30.06.2023" in resp.get_json()["error"]
 
 
 def test_every_view_has_a_documented_header() -> None:
     queries = load_queries(QUERIES_DIR)
     assert set(queries) >= {"open-points", "overdue", "resolution", "framework", "actor-summary"}
     for q in queries.values():
-        assert " / " in q.title, q.name  # German / English
-        assert q.description, q.name
+        assert q.title and q.title_en and q.title != q.title_en, q.name  # German and English
+        assert q.description and q.description_en, q.name
+        assert not re.search(r"\?[a-z]", q.description + q.description_en), q.name  # no ?variables
+        projected = q.text[q.text.index("\nSELECT") :].split("{", 1)[0]  # the outer SELECT list
         for p in q.params:
-            assert p.name in q.text.split("WHERE", 1)[0], f"{q.name}: {p.name} not projected"
+            assert f"?{p.name}" in projected, f"{q.name}: {p.name} not projected"
+        assert q.columns, f"{q.name}: no '# column:' lines"
+        for c in q.columns:
+            assert f"?{c.name}" in projected and c.de and c.en, f"{q.name}: column {c.name}"
+            assert c.link is None or f"?{c.link}" in projected, f"{q.name}: link {c.link}"
 
 
 def test_parameter_values_are_bound_as_terms_not_spliced() -> None:

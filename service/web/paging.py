@@ -65,3 +65,12 @@ def next_url(page: Page) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in PARAMS]
     args += [("_size", str(page.size)), ("_offset", str(page.offset + page.size))]
     return f"{request.base_url}?{urlencode(args)}"
+
+
+def prev_url(page: Page) -> str:
+    """This request's URL for the page before (the first page has no ``_offset``)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in PARAMS]
+    args.append(("_size", str(page.size)))
+    if page.offset > page.size:
+        args.append(("_offset", str(page.offset - page.size)))
+    return f"{request.base_url}?{urlencode(args)}"

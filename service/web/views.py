@@ -5,29 +5,37 @@ from __future__ import annotations
 import csv
 import io
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from werkzeug.http import http_date
 
 from service.errors import UserError
-from service.queries import (
-    LOOKUP_DIR,
-    MAX_VALUE_LENGTH,
-    QUERIES_DIR,
-    NamedQuery,
-    get_query,
-    load_queries,
-)
+from service.queries import QUERIES_DIR, NamedQuery, get_query, load_queries
 from service.store import SelectResult, Term
 from service.store.view_cache import ViewCache
-from service.web import get_store, paging
+from service.web import feeds, get_store, i18n, paging, view_page, view_params, view_table
 from service.web.errors import wants_json
+from service.web.resource_links import labels_for
+from service.web.view_params import cached_select
+from service.web.view_table import TableArgs
 
 bp = Blueprint("views", __name__)
-RESERVED_ARGS = ("format", "timeout")  # not view parameters: output format, time limit (limits.py)
+# not view parameters: output format, time limit (limits.py), page language, CSV for Excel
+RESERVED_ARGS = ("format", "timeout", "lang", "excel")
 
 
 def queries_dir() -> Any:
@@ -35,56 +43,50 @@ def queries_dir() -> Any:
 
 
 def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
-    """Let `iri` parameters take a label or slug ("Oberbürgermeister", "jugendamt") as well as an IRI."""
-    resolved = dict(values)
-    for param in query.params:
-        raw = values.get(param.name)
-        if param.type != "iri" or not raw or ":" in raw:
-            continue
-        if len(raw) > MAX_VALUE_LENGTH:  # say so in the view's terms, not the lookup's
-            raise UserError(
-                f"parameter {param.name!r} of view {query.name} is {len(raw)} characters long; "
-                f"at most {MAX_VALUE_LENGTH} allowed"
-            )
-        lookup = get_query("actor", LOOKUP_DIR)
-        found = cached_select(lookup.bind({"label": raw.strip()}))
-        iris = sorted({r["actor"].value for r in found.rows if r.get("actor")})
-        if not iris:
-            raise UserError(
-                f"parameter {param.name!r} of view {query.name}: no office, unit or committee is "
-                f"called {raw!r}; give its label (e.g. Oberbürgermeister), slug or IRI"
-            )
-        if len(iris) > 1:
-            raise UserError(
-                f"parameter {param.name!r} of view {query.name}: {raw!r} is ambiguous; "
-                f"use one of these IRIs: {', '.join(iris)}"
-            )
-        resolved[param.name] = iris[0]
-    return resolved
+    """Parameters as people give them (labels, slugs, paper numbers) turned into what they name."""
+    return view_params.resolve(query, values)
 
 
-def _page_of(bound: str, page: paging.Page) -> tuple[SelectResult, bool]:
-    """One page of a view's answer and whether more rows follow.
+def _answer(bound: str, page: paging.Page, wanted: TableArgs, view: str) -> Answer:
+    """One page of a view's answer (sorted and filtered as asked), whether more rows follow, and
+    how many rows the whole answer has (None when only the page was asked of the store).
 
     Where answers are cached, the whole answer (up to the row cap) is computed once per state of
     the store and every page is cut from it: an answer that grows with the data costs its full
     computation once, not once per page (its ORDER BY needs every row, whatever the LIMIT). After a
     write, a slow view may be answered from its previous answer while the new one is computed
-    (`service/cache.py`); ``g.stale_since`` then says when that answer was computed. A page past the
-    row cap, or a store that is not cached, asks the store for the page alone."""
+    (`service/store/view_cache.py`); ``g.stale_since`` then says when that answer was computed.
+    Sorting and filtering need the whole answer (from the store when it is not cached); otherwise a
+    page past the row cap, or a store that is not cached, asks the store for the page alone."""
     cache: ViewCache = current_app.extensions["ratsgraph-cache"]
+    whole: SelectResult | None = None
     if cache.applies(get_store()):
         whole, g.stale_since = cache.answer(get_store(), bound, _stale_after())
+    elif wanted.active:
+        whole = cached_select(bound)
+    if whole is not None and wanted.active:
+        view_table.check(wanted, view, whole.columns)
+        whole = view_table.apply(whole, wanted)
+    if whole is not None:
         end = page.offset + page.size
-        if end <= len(whole.rows) or not whole.truncated:
+        if wanted.active or end <= len(whole.rows) or not whole.truncated:
             if end < len(whole.rows):
                 g.truncated = False  # a page inside the capped answer is not cut by the cap
             rows = SelectResult(whole.columns, whole.rows[page.offset : end])
-            return rows, end < len(whole.rows) or whole.truncated
+            more = end < len(whole.rows) or whole.truncated
+            return Answer(rows, more, None if whole.truncated else len(whole.rows))
         g.stale_since = None
     fetched = cached_select(paging.page_query(bound, page))
     result, more = paging.cut(fetched, page)
-    return result, more or fetched.truncated  # the row cap (limits.py) cut it
+    more = more or fetched.truncated  # the row cap (limits.py) cut it
+    return Answer(result, more, None if more else page.offset + len(result.rows))
+
+
+@dataclass(frozen=True)
+class Answer:
+    result: SelectResult
+    more: bool
+    total: int | None
 
 
 def _stale_after() -> float | None:
@@ -108,11 +110,6 @@ def stale_headers(since: float | None) -> dict[str, str]:
     }
 
 
-def cached_select(query: str) -> SelectResult:
-    """A view's answer, from the cache while the store has not changed (see service/cache.py)."""
-    return current_app.extensions["ratsgraph-cache"].select(get_store(), query)
-
-
 def run_view(name: str, values: dict[str, str]) -> SelectResult:
     """Bind and run one named view against the app's store."""
     query = get_query(name, queries_dir())
@@ -127,9 +124,14 @@ def rows_as_json(result: SelectResult) -> list[dict[str, Any]]:
     return [{c: plain(row.get(c)) for c in result.columns} for row in result.rows]
 
 
-def as_csv(result: SelectResult) -> str:
+def as_csv(result: SelectResult, excel: bool = False) -> str:
+    """RFC 4180 CSV; for Excel (``excel=1``) with a byte order mark and semicolons, which a German
+    Excel opens as columns with its umlauts intact. (No ``sep=;`` line: Excel then ignores the
+    byte order mark and reads UTF-8 as ANSI.)"""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(result.columns)
     for row in rows_as_json(result):
         writer.writerow(["" if row[c] is None else row[c] for c in result.columns])
@@ -146,7 +148,9 @@ def index() -> Any:
                     {
                         "name": q.name,
                         "title": q.title,
+                        "title_en": q.title_en,
                         "description": q.description,
+                        "description_en": q.description_en,
                         "params": [
                             {"name": p.name, "type": p.type, "help": p.help} for p in q.params
                         ],
@@ -156,7 +160,9 @@ def index() -> Any:
                 ]
             }
         )
-    return render_template("views.html", queries=queries.values())
+    return render_template(
+        "views.html", queries=queries.values(), param_labels=i18n.PARAMS[i18n.page_lang()]
+    )
 
 
 @bp.get("/views/<name>")
@@ -164,16 +170,23 @@ def index() -> Any:
 def view(name: str, fmt: str | None = None) -> Any:
     query = get_query(name, queries_dir())
     fmt = fmt or request.args.get("format")
+    form_filter = view_page.filter_redirect(name)
+    if form_filter is not None:
+        return redirect(form_filter, 303)
     values = {
-        k: v for k, v in request.args.items() if k not in RESERVED_ARGS and k not in paging.PARAMS
+        k: v
+        for k, v in request.args.items()
+        if k not in RESERVED_ARGS and k not in paging.PARAMS and not view_table.is_table_arg(k)
     }
     repeated = sorted(k for k in values if len(request.args.getlist(k)) > 1)
     if repeated:
         raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
     page = paging.requested_page()
+    wanted = view_table.table_args(request.args, name)
     bound = query.bind(resolve_iri_params(query, values))
-    result, more = _page_of(bound, page)
-    following = paging.next_url(page) if more else None
+    answer = _answer(bound, page, wanted, name)
+    result = answer.result
+    following = paging.next_url(page) if answer.more else None
     links = {"Link": f'<{following}>; rel="next"'} if following else {}
     stale_since = g.get("stale_since")
     links.update(stale_headers(stale_since))
@@ -183,8 +196,9 @@ def view(name: str, fmt: str | None = None) -> Any:
         else None
     )
     if fmt == "csv":
+        excel = request.args.get("excel") not in (None, "", "0")
         return Response(
-            as_csv(result),
+            as_csv(result, excel),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"', **links},
         )
@@ -194,24 +208,43 @@ def view(name: str, fmt: str | None = None) -> Any:
             "columns": result.columns,
             "rows": rows_as_json(result),
             "offset": page.offset,
-            "truncated": more,
+            "total": answer.total,
+            "truncated": answer.more,
             "next": following,
             "stale": stale_since is not None,
         }
         if computed_at is not None:  # an earlier state's answer; the fresh one is being computed
             body["computed_at"] = computed_at
         return jsonify(body), 200, links
+    lang = i18n.page_lang()
+    if fmt == "atom":
+        feed = feeds.atom(query, values, result, lang)
+        return Response(feed, mimetype="application/atom+xml", headers=links)
     if fmt not in (None, "html"):
-        raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json or csv")
+        raise UserError(f"unknown format {fmt!r} for view {name}; expected html, json, csv or atom")
+    columns = view_table.shown_columns(query, result)
+    labels = labels_for(view_table.iris_to_label(result, columns), lang)
     html = render_template(
         "view.html",
         query=query,
+        lang=lang,
+        param_names=i18n.PARAMS[lang],
         values=values,
-        result=result,
+        headings=view_page.headings(name, columns, wanted, lang),
+        columns=columns,
+        table=view_table.cells(
+            result, columns, lang, labels, view_page.reference_day(query, values)
+        ),
+        row_count=view_page.row_count(
+            answer.total, len(result.rows), page.offset, answer.more, lang
+        ),
+        filters=view_page.filter_links(name, wanted),
+        formats=view_page.format_links(name),
         next_url=following,
+        prev_url=paging.prev_url(page) if page.offset else None,
         computed_at=computed_at,
     )
-    return html, 200, links
+    return html, 200, {**links, "Vary": "Accept, Accept-Language"}
 
 
 def warm(app: Flask) -> threading.Thread | None:
@@ -243,6 +276,7 @@ def init_app(app: Flask) -> None:
         int(app.config["VIEW_REFRESH"]),
     )
     app.extensions["ratsgraph-cache"] = cache
+    i18n.init_app(app)  # the page language for every template (views, pages, search)
     store = app.extensions["ratsgraph"]
     if hasattr(store, "after_write"):  # the LimitedStore every write goes through
         store.after_write.append(lambda: cache.schedule_refresh(store))

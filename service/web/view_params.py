@@ -1,0 +1,76 @@
+"""Forgiving view parameters: a label, slug or IRI where an IRI is expected (`actor=Jugendamt`,
+`part=teil-iv`), paper numbers as people type them (`V1106-21`, `v1106/21`), and when a value
+matches nothing, an error that lists the values that exist instead of a silent empty table.
+
+A parameter declared `iri:NAME` or `string:NAME` in its `.rq` header is looked up with
+`queries/lookup/NAME.rq`, which takes `?label` (bound through service/queries.py, never spliced)
+and answers `?value ?name`; without `?label` it lists every value."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from service.errors import UserError
+from service.queries import LOOKUP_DIR, MAX_VALUE_LENGTH, NamedQuery, Param, get_query
+from service.store import SelectResult
+from service.web import get_store, paging
+
+CHOICES_SHOWN = 20  # values an error lists before "…"
+
+
+def cached_select(query: str) -> SelectResult:
+    """A view's answer, from the cache while the store has not changed (service/store/view_cache.py)."""
+    return current_app.extensions["ratsgraph-cache"].select(get_store(), query)
+
+
+def spellings(param: Param, raw: str) -> list[str]:
+    """The values a typed parameter may mean: for paper numbers upper case and `-` read as `/`
+    (the form of every `/id/` URL); labels as given (the lookup ignores case)."""
+    raw = raw.strip()
+    if param.lookup != "vorlage":
+        return [raw]
+    upper = raw.upper()
+    return list(dict.fromkeys([raw, upper, upper.replace("-", "/")]))
+
+
+def choices(lookup: NamedQuery) -> list[str]:
+    """What a lookup knows (its names, else its values), the first CHOICES_SHOWN and '…' if more."""
+    found = cached_select(paging.page_query(lookup.text, paging.Page(0, CHOICES_SHOWN)))
+    names = [
+        (r.get("name") or r.get("value")).value  # type: ignore[union-attr]
+        for r in found.rows
+        if r.get("name") or r.get("value")
+    ]
+    return names[:CHOICES_SHOWN] + (["…"] if len(names) > CHOICES_SHOWN else [])
+
+
+def resolve(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
+    """The parameter values with every looked-up one replaced by what it names."""
+    resolved = dict(values)
+    for param in query.params:
+        raw = values.get(param.name)
+        if not raw or param.lookup is None:
+            continue
+        if param.type == "iri" and ":" in raw:
+            continue  # an IRI: bound as it is, and checked as an IRI by service/queries.py
+        if len(raw) > MAX_VALUE_LENGTH:  # say so in the view's terms, not the lookup's
+            raise UserError(
+                f"parameter {param.name!r} of view {query.name} is {len(raw)} characters long; "
+                f"at most {MAX_VALUE_LENGTH} allowed"
+            )
+        lookup = get_query(param.lookup, LOOKUP_DIR)
+        found = cached_select(lookup.bind_many("label", spellings(param, raw)))
+        matches = sorted({r["value"].value for r in found.rows if r.get("value")})
+        if not matches:
+            known = "; ".join(choices(lookup)) or "none"
+            raise UserError(
+                f"parameter {param.name!r} of view {query.name}: nothing is called {raw!r}; "
+                f"known values: {known}"
+            )
+        if len(matches) > 1:
+            raise UserError(
+                f"parameter {param.name!r} of view {query.name}: {raw!r} is ambiguous; "
+                f"use one of these: {', '.join(matches)}"
+            )
+        resolved[param.name] = matches[0]
+    return resolved
