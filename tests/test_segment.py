@@ -22,5 +22,11 @@ def test_the_resolution_ends_at_the_councils_own_place_and_date_line() -> None:
 
 
 def test_another_citys_place_line_is_not_taken_for_the_end() -> None:
-    leipzig = BA.replace("Dresden, 17.10.2022", "Leipzig, 17.10.2022")
+    leipzig = BA.replace("Dresden, 17.10.2022", "Leipzig, 17.10.2022").replace("Vorsitzende\n", "")
     assert "Leipzig, 17.10.2022" in last_point_text(leipzig, ("Dresden",))
+
+
+def test_without_a_place_line_the_chairs_signature_ends_the_resolution() -> None:
+    # 651553 and 732524 sign "Vorsitzender" with no "<place>, <date>" line before it
+    leipzig = BA.replace("Dresden, 17.10.2022", "Leipzig, 17.10.2022")
+    assert last_point_text(leipzig, ("Dresden",)) == last_point_text(BA, ("Dresden",))
