@@ -1,13 +1,16 @@
 """A small OParl 1.1 server on 127.0.0.1 for the import tests: real sockets, real pagination.
 
-It serves the corpus' objects (the older export shape brought to 1.1 form, ids moved to this
-server) through a System, one Body and paginated lists, and can be told to misbehave: a slow page,
-a page that fails once or until repaired, a malformed object, a PDF download.
+`OParlServer` serves the corpus' objects (the older export shape brought to 1.1 form, ids moved to
+this server) through a System, one Body and paginated lists, and can be told to misbehave: a slow
+page, a page that fails once or until repaired, a malformed object, a PDF download.
+`VendorServer` serves real objects of other councils' systems, several councils at once, with
+the quirks of those systems.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -141,3 +144,167 @@ class OParlServer:
                 pass
 
         return Handler
+
+
+# ----------------------------------------------------------------------------------------------
+# Real OParl objects of other councils' systems (tests/data/oparl-vendors/, see its README),
+# served as they would be by their systems, with the quirks those systems show in the field.
+
+VENDORS = Path(__file__).resolve().parent / "data" / "oparl-vendors"
+TYPE = "https://schema.oparl.org/1.1/"
+BODY_LIST_NAMES = (  # every list an OParl 1.1 Body names; the server offers only the ones it has
+    "organization",
+    "person",
+    "meeting",
+    "paper",
+    "file",
+    "membership",
+    "agendaItem",
+    "consultation",
+    "locationList",
+    "legislativeTermList",
+)
+
+
+def vendor_objects(folder: str) -> list[dict[str, Any]]:
+    """Every object of one vendor folder (read leniently: some hold raw control characters)."""
+    return [
+        json.loads(p.read_text(encoding="utf-8"), strict=False)
+        for p in sorted((VENDORS / folder).glob("*.json"))
+    ]
+
+
+class Council:
+    """One council's system on the test server, under ``/<name>/``: its real objects, their ids
+    moved from ``origin`` to this server; ``body`` is the real Body or, where the source gave none,
+    one made for the test (named as such)."""
+
+    def __init__(
+        self,
+        name: str,
+        origin: str,
+        body: dict[str, Any],
+        lists: dict[str, list[dict[str, Any]]],
+        quirks: set[str] | None = None,
+    ) -> None:
+        self.name, self.origin, self.body, self.lists = name, origin, body, lists
+        # "no-modified-since": answers 404 to any modified_since (Sternberg, Somacos in the field);
+        # "control-chars": raw control characters inside JSON strings (Somacos, Braunschweig);
+        # "object-for-list": the body list answers with the Body object itself (Sternberg, Krefeld)
+        self.quirks = quirks or set()
+
+
+class VendorServer:
+    """Several councils on one loopback server: System, body list, paginated lists with
+    ``modified_since`` (deleted objects stay listed, as ``deleted: true``), objects by id, downloads."""
+
+    def __init__(self, councils: list[Council], page_size: int = 2) -> None:
+        self.councils = {c.name: c for c in councils}
+        self.page_size = page_size
+        self.downloads: dict[str, bytes] = {}  # path -> bytes; any other download is a 404
+        self.requests: list[str] = []
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}/"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> VendorServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def system_url(self, name: str) -> str:
+        return f"{self.base}{name}/system"
+
+    def url(self, name: str, original: str) -> str:
+        """Where this server serves what the council's system serves at ``original``."""
+        return original.replace(self.councils[name].origin, f"{self.base}{name}/")
+
+    def _here(self, c: Council, value: Any) -> Any:
+        return json.loads(json.dumps(value).replace(c.origin, f"{self.base}{c.name}/"))
+
+    def _body(self, c: Council) -> dict[str, Any]:
+        body = {k: v for k, v in self._here(c, c.body).items() if k not in BODY_LIST_NAMES}
+        for name in c.lists:
+            body[name] = f"{self.base}{c.name}/lists/{name}"
+        return body
+
+    def _json(self, c: Council, value: Any) -> bytes:
+        text = json.dumps(value, ensure_ascii=False)
+        if "control-chars" in c.quirks:  # as the system writes them: raw, not escaped
+            text = re.sub(r"\\u00([01][0-9a-f])", lambda m: chr(int(m.group(1), 16)), text)
+        return text.encode("utf-8")
+
+    def _answer(self, path: str, query: str) -> tuple[int, bytes]:
+        name, _, rest = path.lstrip("/").partition("/")
+        c = self.councils.get(name)
+        params = urllib.parse.parse_qs(query)
+        if c is None:
+            return 404, b'{"error": "no such council"}'
+        if rest == "system":
+            system = {
+                "id": f"{self.base}{name}/system",
+                "type": TYPE + "System",
+                "oparlVersion": TYPE,
+                "body": f"{self.base}{name}/bodies",
+            }
+            return 200, self._json(c, system)
+        if rest == "bodies":
+            if "object-for-list" in c.quirks:
+                return 200, self._json(c, self._body(c))
+            return 200, self._json(c, {"data": [self._body(c)], "links": {}})
+        if rest.startswith("lists/") and rest[6:] in c.lists:
+            since = params.get("modified_since", [""])[0]
+            if since and "no-modified-since" in c.quirks:
+                error = {"error": "Die angeforderte Ressource wurde nicht gefunden.", "code": 802}
+                return 404, json.dumps(error, ensure_ascii=False).encode()
+            items = [o for o in c.lists[rest[6:]] if o.get("modified", "") >= since]
+            page = int(params.get("page", ["1"])[0])
+            links = {}
+            if page * self.page_size < len(items):
+                more = {"page": str(page + 1), **({"modified_since": since} if since else {})}
+                links["next"] = f"{self.base}{path.lstrip('/')}?{urllib.parse.urlencode(more)}"
+            chunk = items[(page - 1) * self.page_size : page * self.page_size]
+            return 200, self._json(c, {"data": self._here(c, chunk), "links": links})
+        if path in self.downloads:
+            return 200, self.downloads[path]
+        wanted = f"{self.base}{path.lstrip('/')}" + (f"?{query}" if query else "")
+        for objects in c.lists.values():
+            for o in objects:
+                for found in (o, *embedded(o)):
+                    if self._here(c, found.get("id")) == wanted:
+                        return 200, self._json(c, self._here(c, found))
+        return 404, b'{"error": "not found"}'
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                parts = urllib.parse.urlsplit(self.path)
+                server.requests.append(self.path)
+                status, data = server._answer(parts.path, parts.query)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+def embedded(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """Objects written out inside another (files of a paper or meeting, its consultations)."""
+    out = []
+    for key in ("mainFile", "invitation", "resultsProtocol", "verbatimProtocol"):
+        if isinstance(obj.get(key), dict):
+            out.append(obj[key])
+    for key in ("auxiliaryFile", "consultation", "agendaItem"):
+        value = obj.get(key)
+        out += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
+    return out

@@ -128,7 +128,12 @@ def _upload(server: str, token: str | None, paths: tuple[str, ...]) -> int:
 @store_option
 @update_option
 @base_option
-@body_option
+@click.option(
+    "--body",
+    default=None,
+    help="The council's slug in IRIs (/id/SLUG/...); default: from the OParl Body (reference data "
+    "naming its URL, its short name, name, or id). Needed when another body already has that slug.",
+)
 @click.option(
     "--state",
     "state_file",
@@ -159,7 +164,7 @@ def import_oparl_command(
     store: str,
     update_url: str | None,
     base_iri: str,
-    body: str,
+    body: str | None,
     state_file: str | None,
     timeout: float,
     retries: int,
@@ -183,9 +188,10 @@ def import_oparl_command(
         if tty:  # a progress line on a terminal only; logs get the report
             click.echo(f"\r{count:>7} objects read, now: {kind:<14}", err=True, nl=False)
 
+    target = open_for(store, update_url)
     try:
         report = import_oparl(
-            open_for(store, update_url),
+            target,
             source,
             state_path=state,
             body=body,
@@ -197,6 +203,8 @@ def import_oparl_command(
     except (FetchError, ValueError, re.error) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
+    finally:
+        target.close()  # released before exiting, so the store can be opened again at once
     if tty:
         click.echo("", err=True)
     for line in report.lines():
