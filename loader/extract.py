@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from loader.actors import find_clauses
-from loader.bodies import decide, place_code
+from loader.bodies import decide, fold, place_code
 from loader.dates import find_deadlines, find_recurrence, parse_date, parse_stamp
 from loader.model import Delegation, Extraction, Point, Span, Warning
 from loader.read import read_text
@@ -42,21 +42,53 @@ def normalise_vorlage(raw: str, reference: Reference, text: str = "") -> str | N
     return read_vorlage(raw, reference, text)[0]
 
 
+_PLACE_PAPER = re.compile(
+    r"^(?P<prefix>AF|V|A)-(?P<code>[A-Za-z][A-Za-z0-9|!]{4,9}?)(?P<suffix>-\d\d)?/(?P<year>\d\d)$"
+)
+
+
+def _place_splits(code: str, reference: Reference, text: str) -> tuple[set[str], str | None]:
+    """Readings of ``Co00175`` / ``CoO0050`` as place code + number: OCR reads digits as letters
+    (O for 0), so the place may have swallowed a digit; a reading whose place the reference knows
+    wins. Returns the readings ("Co00175") and, when the place was undecidable, why."""
+    known = {fold(c.abbreviation.split()[-1]) for c in reference.committees.values()}
+    readings: dict[str, bool] = {}
+    why = None
+    for k in range(1, min(4, len(code) - 4) + 1):
+        place, rest = code[:k], code[k:]
+        num = digits_from_ocr(rest) if place.isalpha() and 4 <= len(rest) <= 5 else None
+        if num is None:
+            continue
+        decided, note = place_code(place, text, reference)
+        if decided is None:
+            why = note
+            continue
+        readings[decided + num] = fold(place) in known
+    if any(readings.values()):
+        return {r for r, ok in readings.items() if ok}, None
+    if why:  # a known but undecidable place beats a reading with a place nobody knows ("P1…")
+        return set(), why
+    return set(readings), why
+
+
 def read_vorlage(raw: str, reference: Reference, text: str = "") -> tuple[str | None, str | None]:
     """`normalise_vorlage` with the reason when the number is given up on (else None)."""
     raw = raw.strip().strip(".,;:()[]{}").replace("\\/", "V")
+    pm = _PLACE_PAPER.match(raw)
+    if pm:
+        readings, why = _place_splits(pm.group("code"), reference, text)
+        if len(readings) != 1:
+            if len(readings) > 1:
+                why = f"it reads as {' or '.join(sorted(readings))}"
+            return None, why
+        tail = f"{pm.group('suffix') or ''}/{pm.group('year')}"
+        return f"{pm.group('prefix')}-{readings.pop()}{tail}", None
     m = _PAPER.match(raw)
-    if not m:
+    if not m or m.group("place"):
         return None, None
     num = digits_from_ocr(m.group("num"))
     if num is None:
         return None, None
-    place = m.group("place")
-    if place:
-        place, why = place_code(place, text, reference)
-        if place is None:
-            return None, why
-        return f"{m.group('prefix')}-{place}{num}{m.group('suffix') or ''}/{m.group('year')}", None
     return f"{m.group('prefix')}{num}{m.group('suffix') or ''}/{m.group('year')}", None
 
 
@@ -81,7 +113,21 @@ def _self_corrected(subject: str, rest: str) -> str:
     return re.sub(r"[A-Za-zÄÖÜäöüß]{6,}", fix, subject)
 
 
+# A section heading that ends the subject even with its colon damaged ("Beschlussvorschlag;",
+# "Beschlüss: 1. Der …", "Begründung"); a subject never runs into the resolution or a signature.
+_SECTION = re.compile(
+    r"^[ \t]*(?:Beschlussvorschlag|Beschl[uü]ss?|Begründung|Abstimmung|Sachverhalt)[ \t]*"
+    r"(?:[:;.,]|$)"
+    # a letter on two resolutions names the second after "und" (244117): the first one's subject ends
+    r"|\s+und\s+(?:Antrag\s+|Vorlage\s+)?(?:[AV]|\\/)-?[A-Za-z]{0,4}\d{4,5}(?:-\d\d)?/\d\d\b",
+    re.M,
+)
+
+
 def _subject(text: str, span: tuple[int, int]) -> str | None:
+    cut = _SECTION.search(text, span[0] + 1, span[1])
+    if cut:
+        span = (span[0], cut.start())
     s = fix_ocr_words(dehyphenate(text[span[0] : span[1]]))
     s = _self_corrected(s, text[: span[0]] + text[span[1] :])
     s = re.sub(r"\(\s*(Sitzungsnummer[^)]*)\)", "", s).strip()

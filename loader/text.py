@@ -134,12 +134,17 @@ def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_HYPHENS = {0x2010: "-", 0x2011: "-"}
+
+
 def dehyphenate(text: str) -> str:
     """Join words split across lines and collapse whitespace (for titles).
 
     >>> dehyphenate("einzel\\nfallbezogenen und Anla-\\nge der Abfallwirtschaft\\nvom 27. Januar")
     'einzelfallbezogenen und Anlage der Abfallwirtschaft vom 27. Januar'
     """
+    # born-digital PDFs hyphenate with U+2010/U+2011 (642421): the same hyphen for this purpose
+    text = text.translate(_HYPHENS)
     return clean(text, skip=[], dehyphenate=True).text
 
 

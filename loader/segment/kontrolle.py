@@ -63,7 +63,8 @@ def segment_kontrolle(text: str, layout: Layout) -> None:
     head_start, head_end = found
     line_end = text.find("\n", head_end)
     line_end = len(text) if line_end < 0 else line_end
-    v = re.match(r"\s*(\S+)", text[head_end:line_end])
+    # "Beschlusskontrolle zu Antrag A0625/19": the kind of paper is no part of its number
+    v = re.match(r"\s*(?:(?:Antrag|Vorlage)\s+)?(\S+)", text[head_end:line_end])
     if v:
         layout.vorlage = (v.group(1), head_end + v.start(1), head_end + v.end(1))
     find_session(text, head_start, line_end + 200, layout)

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from loader.text import GLUED_MARKER, PAGE_MARKER
 
 # Header fields and vote lines that more than one layout carries.
-PAPER_NUMBER = re.compile(r"^\s*(?:Vorlage|Antrag|Anfrage)\s*Nr\.?\s*:?\s*(?P<id>\S+)", re.M)
+PAPER_NUMBER = re.compile(r"^\s*(?:Vorlage|Antrag|Anfrage)\s*Nr\.?\s*[:;]?\s*(?P<id>\S+)", re.M)
 
 # A session number: the body's code (joined codes of a committee sitting as Betriebsausschuss,
 # "UK/FB/SE"; a place after a space, "SBR Pi"), the session (3 digits; 2 in an author's shorthand
