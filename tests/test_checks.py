@@ -81,6 +81,11 @@ BREAKAGES = {
         f" WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ {POINT_2} <https://w3id.org/ratsgraph/derived#status> ?s }} }}",
         POINT_2,
     ),
+    "withdrawn-object-still-described": (
+        "INSERT DATA { GRAPH x:oparl\\/paper\\/9 { <https://ris.example/paper/9> a rb:Withdrawn }"
+        f" GRAPH x:document\\/bk {{ {RES} dct:source <https://ris.example/paper/9> }} }}",
+        RES,
+    ),
     "evidence-span-mismatch": (
         'DELETE { GRAPH ?g { ?e rb:quote ?q } } INSERT { GRAPH ?g { ?e rb:quote "kurz" } }'
         " WHERE { GRAPH ?g { ?e rb:quote ?q ; rb:start 5 } }",

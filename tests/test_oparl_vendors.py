@@ -431,3 +431,40 @@ def test_a_folder_dump_with_arrays_embedded_files_and_standalone_consultations(t
         (k + "document/57737", "Anlage 1 zur Anfrage"),
         (k + "document/57739", "Anlage 1 zur Anfrage"),  # the example names both so
     ]
+
+
+def test_validate_and_check_cover_the_imported_graphs(tmp_path) -> None:
+    store_dir = str(tmp_path / "store")
+    with VendorServer([koeln(), bonn()]) as server:
+        for name in ("koeln", "bonn"):
+            done = CliRunner().invoke(
+                cli, ["import-oparl", server.system_url(name), "--store", store_dir]
+            )
+            assert done.exit_code == 0, done.output
+    valid = CliRunner().invoke(cli, ["validate", "--store", store_dir])
+    assert (valid.exit_code, valid.output.splitlines()) == (
+        0,
+        [
+            "ok      OParl bonn (4 graphs)",
+            "ok      OParl koeln (6 graphs)",
+            "0 of 0 document graphs conform to the shapes.",
+            "2 of 2 bodies' OParl graphs conform to the shapes.",
+        ],
+    )
+    checked = CliRunner().invoke(cli, ["check", "--store", store_dir])
+    assert checked.exit_code == 0, checked.output
+    # a meeting graph without its session number is found
+    store = EmbeddedStore(tmp_path / "store")
+    broken = store.construct(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ID}koeln/oparl/meeting/281> {{ ?s ?p ?o "
+        "FILTER(?p != <https://w3id.org/ratsgraph/ontology#sessionNumber>) } }"
+    )
+    store.replace_graph(f"{ID}koeln/oparl/meeting/281", broken)
+    store.close()
+    invalid = CliRunner().invoke(cli, ["validate", "--store", store_dir])
+    assert invalid.exit_code == 1
+    assert invalid.output.splitlines()[1:3] == [
+        "INVALID OParl koeln (6 graphs)",
+        f"    <{ID}koeln/session/Sitzung-281> · rb:sessionNumber: A session has exactly one session"
+        ' number (rb:sessionNumber, e.g. "JHA/042/2022").',
+    ]

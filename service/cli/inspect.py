@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from service.cli.common import (
     store_option,
     update_option,
 )
+
+if TYPE_CHECKING:
+    from service.store import Store
 
 
 @cli.command()
@@ -134,10 +138,47 @@ def validate(store: str, update_url: str | None, body: str, base_iri: str) -> No
             click.echo(f"INVALID {row['file'].value}")
             for v in result.violations:
                 click.echo(f"    {v}")
+    bodies, bad_bodies = _validate_oparl(s, base_iri)
     click.echo(
         f"{len(docs.rows) - failed} of {len(docs.rows)} document graphs conform to the shapes."
     )
-    sys.exit(1 if failed else 0)
+    if bodies:
+        click.echo(f"{bodies - bad_bodies} of {bodies} bodies' OParl graphs conform to the shapes.")
+    sys.exit(1 if failed or bad_bodies else 0)
+
+
+def _validate_oparl(s: Store, base_iri: str) -> tuple[int, int]:
+    """The graphs an OParl import wrote, validated together per body (a meeting's committee is
+    typed in the committee's graph), with the body's reference data when it has any; returns the
+    number of bodies and of bodies with violations."""
+    from rdflib import Graph  # noqa: PLC0415
+
+    from loader.reference import has_reference  # noqa: PLC0415
+    from loader.shapes import validate as shacl_validate  # noqa: PLC0415
+    from service.ingest.loading import reference_graph  # noqa: PLC0415
+    from service.queries import LOOKUP_DIR, get_query  # noqa: PLC0415
+
+    prefix = base_iri.rstrip("/") + "/id/"
+    by_body: dict[str, list[str]] = {}
+    for row in s.select(get_query("oparl-graphs", LOOKUP_DIR).text).rows:
+        g = row["g"].value
+        if g.startswith(prefix):
+            by_body.setdefault(g[len(prefix) :].split("/", 1)[0], []).append(g)
+    graph_query = get_query("graph", LOOKUP_DIR)
+    failed = 0
+    for body, graphs in sorted(by_body.items()):
+        union = Graph()
+        for g in graphs:
+            union += s.construct(graph_query.bind({"g": g}))
+        extra = reference_graph(body, base_iri) if has_reference(body) else Graph()
+        result = shacl_validate(union, extra=extra)
+        click.echo(
+            f"{'ok     ' if result.conforms else 'INVALID'} OParl {body} ({len(graphs)} graphs)"
+        )
+        for v in result.violations:
+            click.echo(f"    {v}")
+        failed += not result.conforms
+    return len(by_body), failed
 
 
 @cli.command()
