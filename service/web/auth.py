@@ -79,7 +79,14 @@ def write_route(view: F) -> F:
         require_writable_store()
         return view(*args, **kwargs)
 
+    guarded.writes = True  # type: ignore[attr-defined] # checked again before any body is read
     return guarded  # type: ignore[return-value]
+
+
+def is_write_route() -> bool:
+    """True when the request is routed to a `write_route` (known before its body is read)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes", False))
 
 
 def init_app(app: Flask) -> None:

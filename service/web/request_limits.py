@@ -4,12 +4,13 @@ headers; and the app's store wrapped in `LimitedStore` so every read stops at it
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from flask import g, request
 
 from service.errors import UserError
 from service.store.limits import LimitedStore, Limits, requested_timeout
-from service.web.auth import is_token_holder
+from service.web.auth import is_token_holder, is_write_route, require_write
 
 
 def init_app(app: Any) -> None:
@@ -30,39 +31,31 @@ def init_app(app: Any) -> None:
             ),
         )
 
+    max_query = int(config["MAX_QUERY_LENGTH"])
+    # a form's fields are held in memory (files of an upload go to disk): no field needs more than
+    # a query's worth, and no form many parts
+    app.config["MAX_FORM_MEMORY_SIZE"] = 3 * max_query + 4096
+    app.config["MAX_FORM_PARTS"] = 100
+
     @app.before_request
     def _limits() -> None:
+        # the token first: an anonymous write is refused before a byte of its body is read
+        if is_write_route():
+            require_write()
         max_body = int(config["MAX_UPLOAD_BYTES"])
         if (request.content_length or 0) > max_body:  # refused before anything reads the body
             raise UserError(
                 f"the request body is {request.content_length} bytes; at most {max_body} accepted",
                 413,
             )
-        max_query = int(config["MAX_QUERY_LENGTH"])
+        form: dict[str, list[str]] = {}
         if request.path.startswith("/sparql"):
-            if len(request.query_string) > 3 * max_query:
-                raise UserError(f"the request URL is too long; at most {max_query} characters", 414)
-            if (request.content_length or 0) > 3 * max_query:
-                raise UserError(
-                    f"the request body is {request.content_length} bytes; a query may have at most "
-                    f"{max_query} characters",
-                    413,
-                )
-            query = request.args.get("query") or ""
-            if request.method == "POST" and request.mimetype == "application/sparql-query":
-                query = request.get_data(cache=True, as_text=True)
-            if len(query) > max_query:
-                raise UserError(
-                    f"the query is {len(query)} characters long; at most {max_query} allowed", 413
-                )
+            form = _sparql_limits(max_query)
         given = request.args.getlist("timeout")
         if len(given) > 1:
             raise UserError(f"'timeout' is given {len(given)} times; expected it once")
         raw = given[0] if given else None
-        if raw is None and request.mimetype == "application/x-www-form-urlencoded":
-            from urllib.parse import parse_qs  # noqa: PLC0415
-
-            form = parse_qs(request.get_data(cache=True, as_text=True))
+        if raw is None:
             raw = (form.get("timeout") or [None])[0]
         default = float(config["QUERY_TIMEOUT_S"])
         g.query_timeout = requested_timeout(
@@ -77,3 +70,30 @@ def init_app(app: Any) -> None:
         if response.status_code == 503:
             response.headers.setdefault("Retry-After", "1")
         return response
+
+
+def _sparql_limits(max_query: int) -> dict[str, list[str]]:
+    """Bound a query however it arrives (URL, form body, direct body) before it is parsed; the
+    form's fields, read within those bounds."""
+    if len(request.query_string) > 3 * max_query:
+        raise UserError(f"the request URL is too long; at most {max_query} characters", 414)
+    # percent-encoding may triple a query's length; a body without a length is read this far only
+    request.max_content_length = 3 * max_query
+    if (request.content_length or 0) > 3 * max_query:
+        raise UserError(
+            f"the request body is {request.content_length} bytes; a query may have at most "
+            f"{max_query} characters",
+            413,
+        )
+    query = request.args.get("query") or ""
+    form: dict[str, list[str]] = {}
+    if request.method == "POST" and request.mimetype == "application/sparql-query":
+        query = request.get_data(cache=True, as_text=True)
+    elif request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        form = parse_qs(request.get_data(cache=True, as_text=True), keep_blank_values=True)
+        query = max(form.get("query") or [""], key=len)
+    if len(query) > max_query:
+        raise UserError(
+            f"the query is {len(query)} characters long; at most {max_query} allowed", 413
+        )
+    return form

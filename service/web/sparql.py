@@ -20,7 +20,7 @@ from rdflib.namespace import RDF
 from service.errors import UserError
 from service.queries import load_queries
 from service.store import GRAPH_RESULT_TYPES, MEDIA_RESULTS
-from service.store.query_guard import check_services, parse_allowlist
+from service.store.query_guard import check_nesting, check_services, parse_allowlist
 from service.web import get_store
 from service.web.negotiation import choose, negotiate, vary
 
@@ -134,6 +134,7 @@ def endpoint() -> Any:
         return service_description()
     if query is None or not query.strip():
         raise UserError("missing 'query': expected a SPARQL query, got nothing", 400)
+    check_nesting(query)  # before any parser: each level costs them a stack frame or more
     results_type = _accepted(RESULT_TYPES, RESULT_TYPES[0])
     graph_type = _accepted(GRAPH_TYPES, GRAPH_TYPES[0])
     if results_type is None and graph_type is None:
