@@ -60,9 +60,19 @@ def test_586983_numbers_alone_on_their_line_each_quote_followed_by_its_status() 
     ]
 
 
-def test_536005_a_numbered_list_in_the_report_after_the_quotes_is_no_point() -> None:
-    numbers = [p[0] for p in points(corpus_text("536005"))]
-    assert numbers == [1, 2]
+def test_536005_a_quoted_sentence_the_report_then_the_intro_and_its_points() -> None:
+    # the report's own list "3. LED-Beleuchtung" after the quotes is no point
+    assert [p[:3] for p in points(corpus_text("536005"))] == [
+        (None, None, None),
+        (1, "Oberbürgermeister", "2020-12-31"),
+        (2, "Oberbürgermeister", "2021-12-31"),
+    ]
+    assert starts(corpus_text("536005"))[0] == "Die Stadt Dresden verpflichtet"
+
+
+def test_536005_with_the_opening_quote_read_as_two_commas() -> None:
+    text = corpus_text("536005").replace("„Die Stadt Dresden", ",,Die Stadt Dresden")
+    assert [p[0] for p in points(text)] == [None, 1, 2]
 
 
 # ---- class 3: an introductory delegation governs the numbered points

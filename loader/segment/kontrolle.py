@@ -157,6 +157,28 @@ def _quoted_only(text: str, points: list[RawPoint]) -> list[RawPoint]:
     return kept
 
 
+def _leading_quote(text: str, start: int, intro_start: int, skip) -> RawPoint | None:
+    """A quoted resolution sentence that opens the report before a later intro delegation (536005:
+    „Die Stadt Dresden verpflichtet sich …" then the report, then "Der Oberbürgermeister wird
+    beauftragt, 1. … 2. …"): an unnumbered point, up to the first sentence ending a line; the prose
+    after it, up to the intro, is the report on it."""
+    content = next_nonempty(text, start, intro_start)
+    if not content or not OPEN_QUOTE.match(text, content[0]):
+        return None
+    qs = strip_open_quote(text, content[0], intro_start)
+    if not RESOLUTION_SENTENCE.match(text, qs) and not re.match(
+        r"(?:Der|Die|Das)\s+\S+(?:\s+\S+){0,3}?\s+\w+t\b", text[qs:intro_start]
+    ):
+        return None
+    end = re.search(r"[a-zäöüß]{2,}[.!][\"“”]?[ \t]*\n", text[qs:intro_start])
+    if not end:
+        return None
+    pe = qs + end.end() - 1
+    pe = trim_end(text, qs, pe)
+    note_end = trim_end(text, pe, intro_start)
+    return RawPoint(None, qs, pe, (pe + 1, note_end) if note_end > pe + 1 else None)
+
+
 def _kontrolle_points(text: str, start: int, end: int, layout: Layout) -> list[RawPoint]:
     """Quoted points and the report's prose after each quote (or after a block of quotes)."""
     skip = layout.skip
@@ -190,6 +212,7 @@ def _kontrolle_points(text: str, start: int, end: int, layout: Layout) -> list[R
         points = _quoted_only(
             text, split_numbered(text, start, quote_end, skip, first_any=True, restart=PAPER_LINE)
         )
+        lead = _leading_quote(text, start, intro[0], skip) if intro else None
         block: list[RawPoint] = []
         for p in points:
             block.append(p)
@@ -213,6 +236,8 @@ def _kontrolle_points(text: str, start: int, end: int, layout: Layout) -> list[R
                         if not named or b.number in named:
                             b.note = (note_start, note_end)
                     block = []
+        if lead:  # the unnumbered quoted point before the intro, the report on it after it
+            points.insert(0, lead)
         # "Zu Beschlusspunkt N:" sections
         for i, (s, e) in enumerate(sections):
             send = sections[i + 1][0] if i + 1 < len(sections) else end
