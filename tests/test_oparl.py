@@ -12,7 +12,7 @@ from loader.metadata import FileLinks, reconcile
 from loader.model import Extraction
 from loader.oparl import Context, OParlError, committee_sources, map_object
 from loader.oparl_legacy import Resolver, upgrade
-from loader.reference import load_reference
+from loader.reference import load_reference, reference_or_empty
 from loader.vocab import BESLUIT, DCTERMS, ORG, RB, RDF, RDFS, TIME, XSD
 from service.ingest.loading import reference_graph
 
@@ -257,3 +257,81 @@ def test_a_membership_names_person_committee_role_and_dates(ctx: Context) -> Non
             Literal("2019-09-01", datatype=XSD.date),
         )
     ]
+
+
+@pytest.fixture()
+def other() -> Context:
+    """A council without reference data."""
+    return Context(Minter("koeln"), reference_or_empty("koeln"))
+
+
+KOELN = "https://w3id.org/ratsgraph/id/koeln/"
+
+
+@pytest.mark.parametrize(
+    ("said", "types"),
+    [
+        (
+            {"organizationType": "Gremium", "classification": "Ausschuss"},
+            {RB.Committee, RB.DecisionBody},
+        ),
+        ({"organizationType": "Fraktion"}, {RB.Faction}),
+        (
+            {"organizationType": "Verwaltungsbereich", "classification": "Amt"},
+            {RB.AdministrativeUnit},
+        ),
+        ({"organizationType": "externes Gremium"}, set()),
+        ({"organizationType": "Institution", "classification": "GmbH"}, set()),
+    ],
+)
+def test_organizations_are_typed_by_what_oparl_says_they_are(other: Context, said, types) -> None:
+    org = {
+        "id": ID + "org/7",
+        "type": "https://schema.oparl.org/1.1/Organization",
+        "name": "X",
+        **said,
+    }
+    _, g = map_object(org, other)
+    node = next(iter(g.subjects(DCTERMS.source, URIRef(ID + "org/7"))))
+    assert set(g.objects(node, RDF.type)) == {ORG.Organization, *types}
+    # only deciding bodies can hold sessions and treat papers
+    assert (ID + "org/7" in other.index.committees) == (RB.DecisionBody in types)
+    assert other.index.organizations == {ID + "org/7": str(node)}
+
+
+def test_two_committees_with_one_short_name_stay_two(other: Context) -> None:
+    org = {"type": "https://schema.oparl.org/1.1/Organization", "shortName": "JHA"}
+    map_object({**org, "id": ID + "org/1", "name": "Jugendhilfeausschuss"}, other)
+    map_object({**org, "id": ID + "org/2", "name": "Jugendhilfeausschuss (alt)"}, other)
+    assert other.index.committees == {
+        ID + "org/1": KOELN + "committee/jha",
+        ID + "org/2": KOELN + "committee/jha-2",
+    }
+
+
+def test_without_reference_data_a_meeting_name_is_no_session_number(other: Context) -> None:
+    map_object(
+        {
+            "id": ID + "org/10",
+            "type": "https://schema.oparl.org/1.1/Organization",
+            "shortName": "JHA",
+        },
+        other,
+    )
+    meeting = {
+        "id": ID + "meetings/7",
+        "type": "https://schema.oparl.org/1.1/Meeting",
+        "name": "42. Sitzung des Jugendhilfeausschusses",
+        "start": "2022-10-13T17:00:00+02:00",
+        "organization": [ID + "org/10"],
+        "agendaItem": [
+            {"id": ID + "items/1", "number": "3", "name": "Haushalt", "result": "vertagt"},
+        ],
+    }
+    _, g = map_object(meeting, other)
+    session = URIRef(KOELN + "session/Sitzung-7")
+    assert g.value(session, RB.sessionNumber) == Literal("7")
+    assert g.value(session, BESLUIT.isGehoudenDoor) == URIRef(KOELN + "committee/jha")
+    item = URIRef(KOELN + "session/Sitzung-7/agenda-item/3")
+    assert g.value(item, RB.agendaResult) == Literal("vertagt", lang="de")
+    assert g.value(item, DCTERMS.isPartOf) == session
