@@ -25,6 +25,7 @@ VIEWS = [
     "/views/framework",
     "/views/actor-summary",
     "/views/",
+    "/charts/points-by-status?as_of=01.01.2024",
 ]
 
 

@@ -14,6 +14,7 @@ from service.web.i18n import TEXT, count, number
 from service.web.view_table import TableArgs
 
 FORMATS = ("json", "csv", "atom")
+CHARTS = {"actor-summary": "points-by-status", "overdue": "overdue-by-actor"}  # view -> its chart
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ def format_links(name: str) -> dict[str, str]:
     keep = args_without("format", "_offset", "_size")
     links = {fmt: here(keep, name, fmt) for fmt in FORMATS}
     links["excel"] = here([*keep, ("excel", "1")], name, "csv")
+    if name in CHARTS:
+        chart = url_for("charts.chart", name=CHARTS[name])
+        params = [(k, v) for k, v in keep if not k.startswith("_") and "__" not in k]
+        links["chart"] = f"{chart}?{urlencode(params)}" if params else chart
     return links
 
 

@@ -1,0 +1,200 @@
+"""Blueprint `charts`: a few views drawn as SVG on the server (no script, nothing from a CDN), each
+with its numbers as CSV beside it and as a table under it.
+
+* `points-by-status`: per actor, its delegated points by status (from the view actor-summary);
+* `overdue-by-actor`: per actor, its overdue points (from the view overdue).
+
+Both take their view's parameters (`as_of=` among them), so a chart can show a past day."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Flask, Response, render_template, request, url_for
+
+from service.errors import UserError
+from service.queries import get_query
+from service.store import SelectResult
+from service.web import i18n, view_params
+from service.web.view_page import CHARTS
+
+bp = Blueprint("charts", __name__)
+
+STATUS_COLOURS = (  # colour-blind safe (Okabe–Ito), dark enough for white text
+    ("offen", "#b35806"),
+    ("in_umsetzung", "#0072b2"),
+    ("fortlaufend", "#6a3d9a"),
+    ("umgesetzt", "#1b7837"),
+)
+OVERDUE_COLOUR = "#9b1c1c"
+TITLES = {
+    "points-by-status": (
+        "Beauftragte Beschlusspunkte je Akteur nach Stand",
+        "Delegated points per actor by status",
+    ),
+    "overdue-by-actor": ("Überfällige Beschlusspunkte je Akteur", "Overdue points per actor"),
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    href: str | None  # the actor's page
+    values: tuple[int, ...]  # one per series, stacked left to right
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    series: tuple[tuple[str, str, str], ...]  # (key, label, colour)
+    bars: tuple[Bar, ...]
+
+
+def run_view(name: str) -> SelectResult:
+    """The whole answer of a named view for this request's parameters (but the page language)."""
+    from service.web.views import queries_dir  # noqa: PLC0415 - views registers this blueprint
+
+    query = get_query(name, queries_dir())
+    values = {k: v for k, v in request.args.items() if k != "lang"}
+    return view_params.cached_select(query.bind(view_params.resolve(query, values)))
+
+
+def points_by_status(lang: str) -> Chart:
+    result = run_view("actor-summary")
+    keys = [k for k, _ in STATUS_COLOURS]
+    bars = []
+    for row in result.rows:
+        actor, label = row.get("actor"), row.get("actor_label")
+        values = tuple(int(row[k].value) if row.get(k) else 0 for k in keys)
+        name = label.value if label else (actor.value.rsplit("/", 1)[-1] if actor else "?")
+        bars.append(Bar(name, actor.value if actor else None, values))
+    series = tuple((k, i18n.STATUS[lang][k], colour) for k, colour in STATUS_COLOURS)
+    return Chart("points-by-status", TITLES["points-by-status"][lang == "en"], series, tuple(bars))
+
+
+def overdue_by_actor(lang: str) -> Chart:
+    result = run_view("overdue")
+    counts: Counter[tuple[str, str | None]] = Counter()
+    for row in result.rows:
+        actor, label = row.get("actor"), row.get("actor_label")
+        name = label.value if label else ("–" if actor is None else actor.value.rsplit("/", 1)[-1])
+        counts[(name, actor.value if actor else None)] += 1
+    bars = tuple(
+        Bar(name, href, (n,))
+        for (name, href), n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    )
+    label = "überfällig" if lang == "de" else "overdue"
+    return Chart(
+        "overdue-by-actor",
+        TITLES["overdue-by-actor"][lang == "en"],
+        (("overdue", label, OVERDUE_COLOUR),),
+        bars,
+    )
+
+
+BUILDERS = {"points-by-status": points_by_status, "overdue-by-actor": overdue_by_actor}
+
+
+def svg(chart: Chart, lang: str) -> str:
+    """Horizontal stacked bars, one per actor, labelled, with a legend; readable without colour
+    (each segment carries its number) and by screen readers (role=img, title, desc)."""
+    width, left, bar_h, gap, top = 720, 230, 22, 8, 44
+    most = max((sum(b.values) for b in chart.bars), default=0) or 1
+    scale = (width - left - 50) / most
+    height = top + len(chart.bars) * (bar_h + gap) + 10
+    desc = "; ".join(
+        f"{b.label}: "
+        + ", ".join(f"{n} {s[1]}" for n, s in zip(b.values, chart.series, strict=True) if n)
+        for b in chart.bars
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="chart-title chart-desc" font-family="system-ui, sans-serif" font-size="13">',
+        f'<title id="chart-title">{escape(chart.title)}</title>',
+        f'<desc id="chart-desc">{escape(desc or i18n.TEXT[lang]["none"])}</desc>',
+    ]
+    x = left
+    for _key, label, colour in chart.series:  # legend
+        out.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{colour}"/>')
+        out.append(f'<text x="{x + 18}" y="20">{escape(label)}</text>')
+        x += 24 + 8 * len(label)
+    for i, bar in enumerate(chart.bars):
+        y = top + i * (bar_h + gap)
+        name = bar.label if len(bar.label) <= 32 else bar.label[:31] + "…"
+        out.append(
+            f'<text x="{left - 8}" y="{y + bar_h - 6}" text-anchor="end"><title>{escape(bar.label)}</title>'
+            f"{escape(name)}</text>"
+        )
+        x = float(left)
+        for n, (_key, label, colour) in zip(bar.values, chart.series, strict=True):
+            if not n:
+                continue
+            w = n * scale
+            out.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}">'
+                f"<title>{escape(bar.label)}: {n} {escape(label)}</title></rect>"
+            )
+            if w >= 18:
+                out.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h - 6}" text-anchor="middle" fill="#fff">{n}</text>'
+                )
+            x += w
+        out.append(
+            f'<text x="{x + 6:.1f}" y="{y + bar_h - 6}" fill="#333">{sum(bar.values)}</text>'
+        )
+    if not chart.bars:
+        out.append(f'<text x="{left}" y="{top + 16}">{escape(i18n.TEXT[lang]["none"])}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def as_csv(chart: Chart) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["actor_label", "actor", *(key for key, _, _ in chart.series)])
+    for bar in chart.bars:
+        writer.writerow([bar.label, bar.href or "", *bar.values])
+    return out.getvalue()
+
+
+def _chart(name: str) -> tuple[Chart, str]:
+    if name not in BUILDERS:
+        raise UserError(f"no chart named {name!r}; available: {', '.join(BUILDERS)}", status=404)
+    lang = i18n.page_lang()
+    return BUILDERS[name](lang), lang
+
+
+@bp.get("/charts/<name>")
+@bp.get("/charts/<name>.<fmt>")
+def chart(name: str, fmt: str | None = None) -> Any:
+    built, lang = _chart(name)
+    if fmt == "svg":
+        return Response(svg(built, lang), mimetype="image/svg+xml")
+    if fmt == "csv":
+        return Response(
+            as_csv(built),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt not in (None, "html"):
+        raise UserError(f"unknown format {fmt!r} for chart {name}; expected html, svg or csv")
+    view = next(v for v, c in CHARTS.items() if c == name)
+    return render_template(
+        "chart.html",
+        chart=built,
+        svg=svg(built, lang),
+        lang=lang,
+        csv_url=url_for("charts.chart", name=name, fmt="csv", **request.args),
+        svg_url=url_for("charts.chart", name=name, fmt="svg", **request.args),
+        view_url=url_for("views.view", name=view, **request.args),
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,93 @@
+"""Charts drawn on the server as SVG (no script), with their numbers as CSV beside them, on the
+two sample documents; `as_of=` draws a past day."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+
+SVG = "{http://www.w3.org/2000/svg}"
+OB = "https://w3id.org/ratsgraph/id/dresden/office/oberbuergermeister"
+JUGENDAMT = "https://w3id.org/ratsgraph/id/dresden/unit/jugendamt"
+
+
+def drawn(client, url: str) -> tuple[str, list[str]]:  # noqa: ANN001
+    """The chart's title and the tooltip of every bar segment, as a reader hovering would see."""
+    resp = client.get(url)
+    assert (resp.status_code, resp.mimetype) == (200, "image/svg+xml")
+    root = ET.fromstring(resp.get_data())
+    assert (root.tag, root.get("role")) == (f"{SVG}svg", "img")
+    segments = [
+        r.findtext(f"{SVG}title")
+        for r in root.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    ]
+    return root.findtext(f"{SVG}title"), segments
+
+
+def table(client, url: str) -> list[list[str]]:  # noqa: ANN001
+    resp = client.get(url)
+    assert (resp.status_code, resp.mimetype) == (200, "text/csv")
+    return list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+
+
+def test_points_by_status_per_actor(client) -> None:  # noqa: ANN001
+    assert drawn(client, "/charts/points-by-status.svg") == (
+        "Beauftragte Beschlusspunkte je Akteur nach Stand",
+        ["Jugendamt: 3 offen", "Oberbürgermeister: 1 offen", "Oberbürgermeister: 1 fortlaufend"],
+    )
+    assert table(client, "/charts/points-by-status.csv") == [
+        ["actor_label", "actor", "offen", "in_umsetzung", "fortlaufend", "umgesetzt"],
+        ["Jugendamt", JUGENDAMT, "3", "0", "0", "0"],
+        ["Oberbürgermeister", OB, "1", "0", "1", "0"],
+    ]
+
+
+def test_the_chart_of_a_past_day_and_in_english(client) -> None:  # noqa: ANN001
+    assert drawn(client, "/charts/points-by-status.svg?as_of=01.01.2023&lang=en") == (
+        "Delegated points per actor by status",
+        ["Jugendamt: 3 open", "Oberbürgermeister: 1 open"],
+    )
+
+
+def test_overdue_points_by_actor(client) -> None:  # noqa: ANN001
+    assert drawn(client, "/charts/overdue-by-actor.svg?as_of=2024-01-01") == (
+        "Überfällige Beschlusspunkte je Akteur",
+        ["Jugendamt: 1 überfällig"],
+    )
+    assert table(client, "/charts/overdue-by-actor.csv?as_of=2024-01-01") == [
+        ["actor_label", "actor", "overdue"],
+        ["Jugendamt", JUGENDAMT, "1"],
+    ]
+    assert drawn(client, "/charts/overdue-by-actor.svg?as_of=2023-01-01")[1] == []
+
+
+def test_the_chart_page_needs_no_script_and_links_its_data(client) -> None:  # noqa: ANN001
+    html = client.get("/charts/points-by-status?as_of=2023-01-01").get_data(as_text=True)
+    assert "<script" not in html and '<figure class="chart"><svg' in html
+    assert '<a href="/charts/points-by-status.csv?as_of=2023-01-01" id="chart-csv">CSV</a>' in html
+    summary = client.get("/views/actor-summary?as_of=2023-01-01").get_data(as_text=True)
+    assert '<a href="/charts/points-by-status?as_of=2023-01-01" id="chart">Diagramm</a>' in summary
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "error"),
+    [
+        (
+            "/charts/nope.svg",
+            404,
+            "no chart named 'nope'; available: points-by-status, overdue-by-actor",
+        ),
+        (
+            "/charts/overdue-by-actor.svg?akteur=x",
+            400,
+            "unknown parameter 'akteur' for view overdue; expected: as_of",
+        ),
+    ],
+)
+def test_a_wrong_chart_or_parameter_is_a_clear_error(client, url, status, error) -> None:  # noqa: ANN001
+    resp = client.get(url, headers={"Accept": "application/json"})
+    assert (resp.status_code, resp.get_json()["error"]) == (status, error)
