@@ -17,10 +17,22 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service.errors import UserError
 from service.queries import LOOKUP_DIR, Param, get_query, load_queries, to_term
 from service.web import get_store
+from service.web.document_text import document_section
 from service.web.negotiation import negotiate, vary
+from service.web.resource_fold import (
+    LABEL_PROPERTIES,
+    describe_query,
+    folded,
+    folded_iris,
+    in_language,
+    show_date,
+    show_literal,
+    title_of,
+)
 from service.web.resource_links import (
     UI,
     LinkGroup,
+    inverse_label,
     iris_of,
     label_lang,
     labels_for,
@@ -52,6 +64,9 @@ FORMAT_ALIASES = {
     "html": "text/html",
 }
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RB_DOCUMENT = "https://w3id.org/ratsgraph/ontology#SourceDocument"
+# shown by a section of the page rather than as a property (a document's text, marked)
+IN_SECTIONS = {"https://w3id.org/ratsgraph/ontology#content"}
 IRI_PATH = re.compile(r"[^\s<>\"{}|\\^`#]+")  # what an IRI path may hold (RFC 3987, no fragment)
 
 
@@ -62,12 +77,17 @@ def base_iri() -> str:
 def local_path(iri: str) -> str | None:
     """The URL on this server that serves a minted IRI, or None for outside IRIs."""
     prefix = base_iri() + "/id/"
-    if iri.startswith(prefix) and "#" not in iri:
-        return url_for("pages.resource", rest=iri[len(prefix) :])
-    return None
+    if not iri.startswith(prefix):
+        return None
+    rest, hash_, fragment = iri[len(prefix) :].partition("#")
+    # evidence (document#char=start,end): the document's page, scrolled to the marked span
+    return url_for("pages.resource", rest=rest) + hash_ + fragment
 
 
 def short(iri: str) -> str:
+    """The last part of an IRI, for one without a label; a span of a document as "912–1220"."""
+    if "#char=" in iri:
+        return iri.rsplit("#char=", 1)[1].replace(",", "–")
     for sep in ("#", "/"):
         if sep in iri:
             tail = iri.rsplit(sep, 1)[1]
@@ -114,22 +134,34 @@ def resource(rest: str) -> Any:
     if prop:
         return vary(property_page(iri, prop, counts, lang, page_size))
     groups, sources = link_groups(iri, counts, page_size)
+    for g in groups:
+        g.values = in_language(g.values, lang, strict=g.property in LABEL_PROPERTIES)
+    groups = [g for g in groups if g.values and g.property not in IN_SECTIONS]
     types = {
         t.value for g in groups if g.direction == "out" and g.property == RDF_TYPE for t in g.values
     }
     sections = sections_for(iri, types)
-    iris = {iri, *sources, *(g.property for g in groups)}
+    if RB_DOCUMENT in types:
+        sections.append(document_section(iri))
+    nodes = folded(groups)
+    iris = {iri, *sources, *(g.property for g in groups), *folded_iris(nodes)}
     for g in groups:
         iris |= iris_of(g.values)
     for s in sections:
         iris |= s.iris
     labels = labels_for(iris, lang)
+    label = labels.get(iri, short(iri))
     html = render_template(
         "resource.html",
         iri=iri,
-        label=labels.get(iri, short(iri)),
+        label=label,
+        title=title_of(groups, types, lang) or label,
+        types=sorted(types),
         outgoing=[g for g in groups if g.direction == "out"],
         incoming=[g for g in groups if g.direction == "in"],
+        inverse={g.property: inverse_label(g.property, labels, lang) for g in groups},
+        folded=nodes,
+        query_url=url_for("sparql.endpoint", query=describe_query(iri)),
         sections=sections,
         sources=sources,
         labels=labels,
@@ -190,6 +222,15 @@ def init_app(app: Flask) -> None:
         if path is None:
             return iri
         return path + "?lang=en" if request.args.get("lang") == "en" else path
+
+    @app.template_filter("day")
+    def _day(value: str) -> str:
+        """An ISO date (or timestamp) as people of the page's language write it."""
+        return show_date(value, label_lang(request.args.get("lang")))
+
+    @app.template_filter("literal")
+    def _literal(term: Any) -> str:
+        return show_literal(term, label_lang(request.args.get("lang")))
 
     @app.template_filter("short")
     def _short(iri: str) -> str:
