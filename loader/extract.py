@@ -199,6 +199,16 @@ def _committee(layout: Layout, text: str, reference: Reference, ext: Extraction)
         where = Span(layout.session[2], layout.session[3])
         decision = decide(abbr, text, reference)
         c = decision.committee
+        year = int(layout.session[0][-4:])
+        if c is not None and c.founded is not None and year < c.founded.year:
+            ext.warnings.append(
+                Warning(
+                    f"session {layout.session[0]}: {abbr} names the {c.name} only from "
+                    f"{c.founded.isoformat()}; the body of {year} is not in the reference data",
+                    where,
+                )
+            )
+            return
         if c:
             ext.committee, ext.committee_iri = c.name, c.iri
             ext.spans["committee"] = where

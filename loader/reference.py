@@ -12,10 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, ORG, RDF, SKOS, TIME
+from rdflib.namespace import FOAF, ORG, RDF, SDO, SKOS, TIME
 
 from loader import iris
 from loader.vocab import ELI, RB
+
+SCHEMA = SDO  # https://schema.org/
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "ontology" / "reference"
 
@@ -27,6 +29,7 @@ class Committee:
     iri: str
     labels: tuple[str, ...]  # all German labels incl. genitive forms
     is_council: bool = False
+    founded: date | None = None  # a session of an earlier year under this code was another body
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,15 @@ def parse_reference(turtle: str, body: str, base: str = iris.DEFAULT_BASE) -> Re
             continue
         labels = tuple(pref + _de(graph, node, SKOS.altLabel))
         abbr = str(graph.value(node, RB.abbreviation))
-        c = Committee(abbr, pref[0], str(node), labels, (node, RDF.type, RB.CityCouncil) in graph)
+        founded = graph.value(node, SCHEMA.foundingDate)
+        c = Committee(
+            abbr,
+            pref[0],
+            str(node),
+            labels,
+            (node, RDF.type, RB.CityCouncil) in graph,
+            date.fromisoformat(str(founded)) if founded is not None else None,
+        )
         ref.committees[abbr] = c
         ref.actors.append(Actor(pref[0], str(node), "committee", labels))
 

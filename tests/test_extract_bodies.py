@@ -60,7 +60,9 @@ def test_586983_without_any_district_name_gives_no_body_and_no_paper_number_but_
         "session SBR Pi/017/2021: body 'SBR Pi' may be SBR Pi or SBR Pl (OCR confuses them) and "
         "the text names neither; left empty" in warnings
     )
-    assert any(w.startswith("paper number 'V-Pi00046/21' is unreadable: place code") for w in warnings)
+    assert any(
+        w.startswith("paper number 'V-Pi00046/21' is unreadable: place code") for w in warnings
+    )
 
 
 def test_429369_a_plauen_report_printed_with_pi_in_the_paper_number_is_plauen() -> None:
@@ -115,3 +117,18 @@ def test_409486_with_the_session_spaced_out_by_ocr_as_in_603496() -> None:
 
 def test_536005_an_authors_two_digit_session_number_is_the_three_digit_one() -> None:
     assert body(corpus_text("536005"))[1:3] == ("SR/067/2019", "Stadtrat")
+
+
+def test_161317_a_2013_session_under_a_code_a_later_committee_took_names_no_body() -> None:
+    vorlage, session, committee, warnings = body(corpus_text("161317"))
+    assert (session, committee) == ("SB/074/2013", None)
+    assert (
+        "session SB/074/2013: SB names the Ausschuss für Stadtentwicklung, Bau, Verkehr und "
+        "Liegenschaften only from 2017-05-17; the body of 2013 is not in the reference data"
+        in warnings
+    )
+
+
+def test_161317_moved_to_2019_names_the_committee_of_that_code() -> None:
+    text = corpus_text("161317").replace("SB/074/2013", "SB/074/2019")
+    assert body(text)[2] == "Ausschuss für Stadtentwicklung, Bau, Verkehr und Liegenschaften"
