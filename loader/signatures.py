@@ -282,7 +282,14 @@ def parse_signatures(
             continue
         opened = [r for r in roles if r.open]
         if roles and not opened and re.match(r"(?:und|sowie)\s", body):
-            opened = [roles[-1]]  # "Beigeordnete für Umwelt" / "und Kommunalwirtschaft"
+            # "Beigeordnete für Umwelt" / "und Kommunalwirtschaft", even with another column's
+            # "Oberbürgermeister" between: the role the words complete best
+            gain = [
+                (vocab.best(f"{r.text} {body}")[1] - vocab.best(r.text)[1], k)
+                for k, r in enumerate(roles)
+            ]
+            best_gain, k = max(gain)
+            opened = [roles[k]] if best_gain > 0 else [roles[-1]]
         if (
             opened
             and not any(k in compact(body) for k in _ROLE_KEYS)

@@ -59,3 +59,11 @@ def test_483588_a_plainly_written_chair_not_in_the_reference_is_read_as_written(
         ("Jörg Kaufmann", "Vorsitzender", False)
     ]
     assert any("'Jörg Kaufmann' not found in the reference data" in w.message for w in ext.warnings)
+
+
+def test_624009_a_role_continued_below_the_other_columns_role() -> None:
+    # "Beigeordnete für Umwelt" / "Oberbürgermeister" / "und Kommunalwirtschaft", names "Eva Jähnigj"
+    assert signed(corpus_text("624009")) == [
+        ("Eva Jähnigen", "Beigeordnete für Umwelt und Kommunalwirtschaft"),
+        ("Dirk Hilbert", "Oberbürgermeister"),
+    ]
