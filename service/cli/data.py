@@ -209,7 +209,7 @@ def import_oparl_command(
         click.echo("", err=True)
     for line in report.lines():
         click.echo(line)
-    sys.exit(0 if report.complete else 2)
+    sys.exit(0 if report.complete and not report.failures else 2)
 
 
 @cli.command()
