@@ -96,6 +96,12 @@ def short(iri: str) -> str:
     return iri
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """Browsers ask for /favicon.ico before they read a page's <link rel="icon">: the same SVG."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.get("/")
 def home() -> Any:
     stats = get_store().select(get_query("stats", LOOKUP_DIR).text)

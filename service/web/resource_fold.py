@@ -20,7 +20,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT_TITLE = "http://purl.org/dc/terms/title"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-TITLED_BY_SUBJECT = {RB + "Resolution", RB + "Recommendation", RB + "SourceDocument"}
+TITLED_BY_SUBJECT = {RB + "Resolution", RB + "Recommendation"}
 # shown inside their owner's page, never as pages of their own in a list
 FOLDED_PROPERTIES = {RDF_TYPE, RDFS_LABEL}
 MONTHS = {
@@ -83,7 +83,7 @@ def in_language(values: list[Term], lang: str, strict: bool = False) -> list[Ter
 
 
 def title_of(groups: list[LinkGroup], types: set[str], lang: str) -> str | None:
-    """A resolution's or document's subject (dct:title) as its page's heading."""
+    """A resolution's subject (dct:title) as its page's heading."""
     if not types & TITLED_BY_SUBJECT:
         return None
     for g in groups:

@@ -134,6 +134,8 @@ def endpoint() -> Any:
         return service_description()
     if query is None or not query.strip():
         raise UserError("missing 'query': expected a SPARQL query, got nothing", 400)
+    if request.method == "GET" and not request.args.get("format") and _wants_editor():
+        return editor_page(query)  # a shared link opened in a browser: the editor runs it
     check_nesting(query)  # before any parser: each level costs them a stack frame or more
     results_type = _accepted(RESULT_TYPES, RESULT_TYPES[0])
     graph_type = _accepted(GRAPH_TYPES, GRAPH_TYPES[0])
@@ -230,13 +232,26 @@ def description_graph(
     return g
 
 
+def _wants_editor() -> bool:
+    """A browser: it names text/html and prefers it to every result format (a browser's own
+    Accept lists application/xml at q=0.9, which used to win and showed raw XML)."""
+    offered = [*RESULT_TYPES, *GRAPH_TYPES, *ALIASES, "text/html"]
+    return choose(offered, request.headers.get("Accept"), None) == "text/html"
+
+
+def editor_page(query: str | None = None) -> Response:
+    """The query editor; with ``query`` (a permalink) it shows that query and runs it."""
+    from service.web.sparql_editor import editor_context  # noqa: PLC0415
+
+    html = render_template("sparql.html", **editor_context(), initial_query=query)
+    return vary(Response(html))
+
+
 def service_description() -> Response:
     """RDF clients get a SPARQL 1.1 Service Description; browsers get the query editor."""
     media = negotiate([*GRAPH_TYPES, "text/html"], default="text/turtle", formats=FORMATS)
     if media == "text/html":
-        from service.web.sparql_editor import editor_context  # noqa: PLC0415
-
-        return vary(Response(render_template("sparql.html", **editor_context())))
+        return editor_page()
     store = get_store()
     count = store.triple_count() if hasattr(store, "triple_count") else None
     federated = bool(parse_allowlist(current_app.config["SERVICE_ALLOWLIST"]))

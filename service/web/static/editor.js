@@ -122,10 +122,52 @@
     });
   }
 
+  // History: the last HISTORY queries run, newest first, kept in this browser only.
+  const HISTORY = 30;
+  const historyKey = "ratsgraph.sparql.history";
+  const historySelect = document.getElementById("history");
+  const permalink = document.getElementById("permalink");
+
+  function loadHistory() {
+    try {
+      const list = JSON.parse(localStorage.getItem(historyKey) || "[]");
+      return Array.isArray(list) ? list.filter((q) => typeof q === "string") : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function showHistory() {
+    historySelect.querySelectorAll("option[data-query]").forEach((o) => o.remove());
+    loadHistory().forEach((q, i) => {
+      const option = document.createElement("option");
+      option.value = String(i);
+      option.dataset.query = q;
+      option.textContent = q.replace(/^(PREFIX[^\n]*\n|#[^\n]*\n)*/i, "").replace(/\s+/g, " ").slice(0, 80);
+      historySelect.appendChild(option);
+    });
+  }
+
+  function remember(text) {
+    const list = [text, ...loadHistory().filter((q) => q !== text)].slice(0, HISTORY);
+    try { localStorage.setItem(historyKey, JSON.stringify(list)); } catch (e) { /* full or off */ }
+    showHistory();
+  }
+
+  function linkTo(text) {
+    // the permalink: this page with the query in the URL; opened in a browser it runs again
+    const url = form.action + "?query=" + encodeURIComponent(text);
+    permalink.href = url;
+    permalink.hidden = false;
+    history.replaceState(null, "", url);
+  }
+
   async function run(event) {
-    event.preventDefault();
+    if (event) event.preventDefault();
     const text = withPrefixes(query.value);
     if (text !== query.value) { query.value = text; refresh(); }
+    remember(text);
+    linkTo(text);
     status.textContent = "läuft …";
     results.replaceChildren();
     csv.hidden = true;
@@ -180,6 +222,12 @@
       refresh();
     }
   });
+  historySelect.addEventListener("change", (e) => {
+    const option = e.target.selectedOptions[0];
+    if (option && option.dataset.query) { query.value = option.dataset.query; refresh(); }
+  });
   form.addEventListener("submit", run);
   refresh();
+  showHistory();
+  if (data.autorun) run(null);
 })();
