@@ -1,7 +1,7 @@
 """The front door of extraction: text in, an `Extraction` record out, every fact with its span.
 
-``extract_text`` works from the text alone; ``explain`` prints each fact beside the sentence it was
-read from, then what could not be read with certainty.
+``extract_text`` works from the text alone; ``explain`` (from `loader.explain`) prints each fact
+beside the sentence it was read from, with its confidence, then what could not be read with certainty.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from pathlib import Path
 
 from loader.actors import find_clauses
 from loader.bodies import decide, fold, place_code
+from loader.confidence import assess
 from loader.dates import find_deadlines, find_recurrence, parse_date, parse_stamp
+from loader.explain import explain
 from loader.model import Delegation, Extraction, Point, Span, Warning
 from loader.read import read_text
 from loader.reference import Reference, load_reference
@@ -24,6 +26,8 @@ from loader.text import clean, collapse, dehyphenate, digits_from_ocr, fix_ocr_w
 # A resolution on a Planungsbericht adopts it in one point and places it in the Planungsrahmen
 # (the framework part the document names) in another. The words are read through OCR noise
 # ("beschIießt den Pianungs- bericht"); the subject is matched case-sensitively, as a title names it.
+__all__ = ["explain", "extract_file", "extract_text", "normalise_vorlage", "read_vorlage"]
+
 _ABOUT_REPORT = ocr_pattern("Planungsbericht")
 _ADOPTS_REPORT = ocr_pattern("beschließt den Planungsbericht", re.I)
 _PLACES_IN_FRAMEWORK = ocr_pattern("Planungsrahmen", re.I)
@@ -360,6 +364,7 @@ def extract_text(text: str, source: str, reference: Reference | None = None) -> 
         sigs, warns = parse_signatures(text, *layout.signature, reference, day, letterhead)
         ext.signatories = sigs
         ext.warnings.extend(warns)
+    ext.confidence = assess(ext)
     return ext
 
 
@@ -367,62 +372,3 @@ def extract_file(path: str | Path, reference: Reference | None = None) -> Extrac
     """`extract_text` on a file read with `read_text` (plain text or PDF text layer)."""
     path = Path(path)
     return extract_text(read_text(path), path.name, reference)
-
-
-def _quote(text: str, span: Span | None, width: int = 100) -> str:
-    if span is None:
-        return ""
-    q = collapse(text[span.start : span.end])
-    return q if len(q) <= width else q[: width - 1] + "…"
-
-
-def explain(extraction: Extraction) -> str:
-    """Each extracted fact beside the text it was read from, then the warnings."""
-    t = extraction.text
-    out = [
-        f"{extraction.source}: {extraction.kind}"
-        + (f" ({extraction.reason})" if extraction.reason else "")
-    ]
-    for name in (
-        "vorlage",
-        "session",
-        "committee",
-        "session_date",
-        "document_date",
-        "subject",
-        "next_report_date",
-    ):
-        value = getattr(extraction, name)
-        if value is None:
-            continue
-        out.append(f"  {name}: {value}\n      ← «{_quote(t, extraction.spans.get(name))}»")
-    if extraction.about_planning_report:
-        out.append("  about_planning_report: True (the subject names a Planungsbericht)")
-    if extraction.framework_parts:
-        out.append(f"  framework_parts: {', '.join(extraction.framework_parts)}")
-    if extraction.is_final is not None:
-        out.append(f"  is_final: {extraction.is_final}")
-    for p in extraction.points:
-        label = f"point {p.number}" if p.number is not None else "point (unnumbered)"
-        out.append(f"  {label}: «{_quote(t, p.span, 90)}»")
-        if p.adopts_report:
-            out.append("    adopts the planning report")
-        if p.places_in_framework:
-            out.append("    places the planning report in the Planungsrahmen")
-        for d in p.delegations:
-            extra = f", deadline {d.deadline.isoformat()} ({d.deadline_text})" if d.deadline else ""
-            extra += f", recurring ({d.recurrence_text})" if d.recurring else ""
-            out.append(f"    delegated to {d.actor}{extra}\n      ← «{_quote(t, d.span, 90)}»")
-        if p.deadline and not any(d.deadline for d in p.delegations):
-            out.append(f"    deadline {p.deadline.isoformat()} ({p.deadline_text})")
-        if p.status or p.status_note:
-            out.append(f"    status {p.status}\n      ← «{_quote(t, p.status_span, 90)}»")
-    for s in extraction.signatories:
-        mark = "" if s.matched else " (unmatched)"
-        out.append(f"  signed: {s.name} — {s.role}{mark}\n      ← «{_quote(t, s.span, 80)}»")
-    if extraction.warnings:
-        out.append("warnings:")
-        for w in extraction.warnings:
-            where = f" at {w.span.start}-{w.span.end}" if w.span else ""
-            out.append(f"  - {w.message}{where}")
-    return "\n".join(out)

@@ -70,6 +70,11 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 lit = lru_cache(maxsize=8192, typed=True)(Literal)
 
 
+def _decimal(value: float) -> Literal:
+    """A confidence as xsd:decimal with two places ("0.80")."""
+    return lit(f"{value:.2f}", datatype=XSD.decimal)
+
+
 def build_graph(extraction: Extraction, info: DocumentInfo, minter: Minter) -> tuple[URIRef, Graph]:
     """The named graph IRI and the rdflib graph of one document; raises ValueError if it has no
     facts. (`build_triples` gives the same triples as a plain set, five times faster to build.)"""
@@ -104,10 +109,15 @@ def build_triples(
     city = minter.city()
     text = extraction.text
 
-    def evidence(node: URIRef, span: Span | None) -> None:
+    sure = extraction.confidence
+    doubt: dict[URIRef, float] = {}  # evidence -> the least confidence of the facts read from it
+
+    def evidence(node: URIRef, span: Span | None, key: str | None = None) -> None:
         if span is None or span.end <= span.start:
             return
         ev = minter.evidence(doc, span.start, span.end)
+        if key in sure:
+            doubt[ev] = min(doubt.get(ev, 1.0), sure[key])
         g.add((node, RB.evidence, ev))
         g.add((ev, RDF.type, RB.Evidence))
         g.add((ev, RB.start, lit(span.start)))
@@ -149,7 +159,7 @@ def build_triples(
     g.add((submission, RB.body, city))
     if extraction.subject:
         g.add((submission, DCTERMS.title, lit(extraction.subject, lang="de")))
-    evidence(submission, extraction.spans.get("vorlage"))
+    evidence(submission, extraction.spans.get("vorlage"), "vorlage")
     if extraction.kind == "Vorlage":
         g.add((doc, DCTERMS.subject, submission))
         return doc, g
@@ -170,7 +180,7 @@ def build_triples(
         if committee is not None:
             g.add((session, BESLUIT.isGehoudenDoor, committee))
         add_date(session, DCTERMS.date, extraction.session_date)
-        evidence(session, extraction.spans.get("session"))
+        evidence(session, extraction.spans.get("session"), "session")
 
     # --- the resolution and its points ---
     resolution = minter.resolution(extraction.vorlage, extraction.session)
@@ -219,7 +229,7 @@ def build_triples(
         point_label = f"{extraction.vorlage}, Punkt {number or position}"
         g.add((p, RDFS.label, lit(point_label, lang="de")))
         add_date(p, RB.deadline, point.deadline)
-        evidence(p, point.span)
+        evidence(p, point.span, f"points[{position - 1}].text")
         if report is not None and point.adopts_report:
             g.add((p, RB.adoptsReport, report))
         if part is not None and point.places_in_framework:
@@ -240,7 +250,7 @@ def build_triples(
                 g.add((node, RB.recurring, lit(True)))
                 if d.recurrence_text:
                     g.add((node, RB.recurrenceText, lit(d.recurrence_text, lang="de")))
-            evidence(node, d.span)
+            evidence(node, d.span, f"points[{position - 1}].delegated_to" if index == 1 else None)
         if extraction.kind == "Beschlusskontrolle" and point.status:
             a = minter.status_assertion(p, doc)
             g.add((a, RDF.type, RB.StatusAssertion))
@@ -252,6 +262,8 @@ def build_triples(
             if point.status_note:
                 g.add((a, RB.statusNote, lit(point.status_note, lang="de")))
             evidence(a, point.status_span or point.span)
+            if f"points[{position - 1}].status" in sure:
+                g.add((a, RB.confidence, _decimal(sure[f"points[{position - 1}].status"])))
 
     for index, s in enumerate(extraction.signatories, start=1):
         sig = minter.signature(doc, index)
@@ -265,6 +277,10 @@ def build_triples(
         if s.role:
             g.add((sig, RB.role, lit(s.role, lang="de")))
         evidence(sig, s.span)
+        if f"signatories[{index - 1}].name" in sure:
+            g.add((sig, RB.confidence, _decimal(sure[f"signatories[{index - 1}].name"])))
+    for ev, value in doubt.items():
+        g.add((ev, RB.confidence, _decimal(value)))
     return doc, g
 
 

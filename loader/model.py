@@ -1,8 +1,8 @@
 """The extraction record: what one document says, each fact with the character span it came from.
 
 This is the contract between extraction (text -> `Extraction`) and graph building
-(`Extraction` -> RDF). ``to_json()`` gives exactly the schema of ``shared/corpus/expected/*.json``
-with the whole point text in ``text``.
+(`Extraction` -> RDF). ``to_json()`` gives the schema of ``shared/corpus/expected/*.json`` with the
+whole point text in ``text``, plus ``confidence``: how sure each asserted fact is.
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ class Extraction:
     reason: str | None = None  # why the kind is "other" (not recognised, no usable text)
     spans: dict[str, Span] = field(default_factory=dict)  # field name -> where it was read
     warnings: list[Warning] = field(default_factory=list)
+    # how sure each asserted fact is, 0–1, keyed like to_json ("points[1].status"): loader.confidence
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The extraction in the schema of the corpus' expected files (``text`` for the whole point)."""
@@ -130,4 +132,5 @@ class Extraction:
                 for p in self.points
             ],
             "signatories": [{"name": s.name, "role": s.role} for s in self.signatories],
+            "confidence": {k: round(v, 2) for k, v in self.confidence.items()},
         }

@@ -99,6 +99,7 @@ class RB(DefinedNamespace):
     start: URIRef  # Evidence: first character (0-based)
     end: URIRef  # Evidence: end character (exclusive)
     quote: URIRef  # Evidence: the source text
+    confidence: URIRef  # Evidence / StatusAssertion / Signature: how sure the reading is, 0-1
     warning: URIRef  # SourceDocument: extraction warning
     # --- from OParl: consultations, memberships, where a file is filed ---
     Consultation: URIRef  # Beratung: a submission treated by a body in a session

@@ -29,6 +29,9 @@ def test_extract_reproduces_the_expected_result_field_by_field(doc: Path) -> Non
     got = json.loads(result.stdout)
     expected = json.loads((EXPECTED / f"{doc.stem}.json").read_text(encoding="utf-8"))
     points_got, points_expected = got.pop("points"), expected.pop("points")
+    confidence = got.pop("confidence")  # not in the corpus schema; loader.confidence
+    assert {"kind", "vorlage", "session", "committee"} <= set(confidence)
+    assert all(0 < v <= 1 for v in confidence.values())
     assert got == expected
     assert len(points_got) == len(points_expected)
     for g, e in zip(points_got, points_expected, strict=True):

@@ -70,14 +70,14 @@ def test_explain_shows_the_planning_report_and_what_each_point_does_with_it() ->
         extract_text(AUSFERTIGUNG.read_text(encoding="utf-8"), AUSFERTIGUNG.name)
     ).splitlines()
     start = lines.index("  about_planning_report: True (the subject names a Planungsbericht)")
-    end = next(i for i, line in enumerate(lines) if line.startswith("  point 3:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("  point 3 "))
     assert lines[start:end] == [
         "  about_planning_report: True (the subject names a Planungsbericht)",
         "  framework_parts: Teil II",
-        "  point 1: «Der Jugendhilfeausschuss beschließt den Planungsbericht „Interkulturelle Öffnung"
+        "  point 1 [0.90]: «Der Jugendhilfeausschuss beschließt den Planungsbericht „Interkulturelle Öffnung"
         " aller Le…»",
         "    adopts the planning report",
-        "  point 2: «Der Planungsbericht wird in den Planungsrahmen der Kinder- und Jugendhilfe in"
+        "  point 2 [0.90]: «Der Planungsbericht wird in den Planungsrahmen der Kinder- und Jugendhilfe in"
         " Dresden (Te…»",
         "    places the planning report in the Planungsrahmen",
     ]

@@ -35,7 +35,8 @@ __all__ = [
 
 
 def detect_kind(text: str) -> tuple[str, str | None]:
-    """The document kind, or "other" with the reason it was not recognised."""
+    """The document kind, or "other" with the reason it was not recognised; a kind read from a
+    damaged heading comes with that reason too."""
     if len(re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", text)) < 5:
         return "other", "no usable text (empty or garbage text layer)"
     head = text[:3000]
@@ -46,12 +47,13 @@ def detect_kind(text: str) -> tuple[str, str | None]:
     if KIND_EMPFEHLUNG.search(head):
         return "Beschlussempfehlung", None
     # the same headings letter-spaced or damaged by OCR ("B E S C H L U S S A U S F E R T I G U N G")
+    damaged = "heading read through OCR damage or letter-spacing"
     if fuzzy_heading(text, "BESCHLUSSAUSFERTIGUNG", capitals=True):
-        return "Beschlussausfertigung", None
+        return "Beschlussausfertigung", damaged
     if kontrolle_heading(text):
-        return "Beschlusskontrolle", None
+        return "Beschlusskontrolle", damaged
     if fuzzy_heading(text, "BESCHLUSSEMPFEHLUNG", capitals=True):
-        return "Beschlussempfehlung", None
+        return "Beschlussempfehlung", damaged
     if KIND_VORLAGE.search(text) and PAPER_NUMBER.search(head):
         return "Vorlage", None
     return "other", (
