@@ -41,8 +41,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MAX_CONCURRENT_QUERIES",
+        4,
+        "SPARQL queries running at once (each in its own process); views and pages have as many "
+        "slots of their own, so runaway queries cannot take theirs",
+    ),
+    Setting(
+        "QUERY_QUEUE",
         8,
-        "Queries running at once (each in its own process); more wait, within their time limit",
+        "SPARQL queries waiting for a slot (each within its time limit); more are refused at once "
+        "(503, Retry-After); keep `serve --threads` above MAX_CONCURRENT_QUERIES + this",
     ),
     Setting(
         "STOPPABLE_QUERIES",

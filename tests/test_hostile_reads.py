@@ -3,6 +3,7 @@ query runs under its time and memory limits however often it was fast, over a re
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -13,9 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from loader import SAMPLES_DIR
+
 from .conftest import start_server, stop_server
 from .test_limits import descendants
 
+TOKEN = "hostile-reads-token"
 XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
 # every pair of triples, sorted: the sort keeps all nine million rows in memory
 MEMORY_HUNGRY = "SELECT ?a ?c ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
@@ -247,3 +251,107 @@ def test_twenty_thousand_nested_groups_are_a_400_and_the_server_answers_on(
     assert r.status_code == 400
     assert r.text == "the query nests brackets 20000 deep; at most 64 levels are accepted\n"
     assert (after.status_code, after.json()["boolean"]) == (200, True)
+
+
+def big_resolution(points: int, vorlage: str = "V9999/26") -> str:
+    """A Beschlussausfertigung as the sample has it, with ``points`` delegated points (2,000:
+    440 KB, 29,000 triples, a write of a few seconds)."""
+    sample = (SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt").read_text("utf-8")
+    head = sample.split("Beschluss:\n")[0].replace("V1106/21", vorlage) + "Beschluss:\n"
+    body = "".join(
+        f"{i}. Die Verwaltung des Jugendamtes wird beauftragt, in einen Erfahrungsaustausch mit "
+        f"Städten in Sachsen zum Thema {i} zu treten und dem Jugendhilfeausschuss bis Ende "
+        "2. Quartal 2023 Best-Practice-Beispiele vorzulegen.\n"
+        for i in range(1, points + 1)
+    )
+    return head + body + "Dresden, 17.10.2022\n\nMelanie Hörenz-Pissang\nVorsitzende\n"
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_health_and_a_view_answer_while_four_runaway_queries_and_a_long_write_run(
+    sample_store_dir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    env = {"RATSGRAPH_WRITE_TOKEN": TOKEN, "RATSGRAPH_QUERY_TIMEOUT_S": "15"}
+    url, proc = start_server(store, env)
+    outcomes: dict[str, int] = {}
+
+    def runaway(i: int) -> None:
+        r = requests.get(url + "/sparql", params={"query": RUNAWAY + f" # {i}"}, timeout=60)
+        outcomes[f"runaway {i}"] = r.status_code
+
+    def long_write() -> None:
+        r = requests.put(
+            url + "/api/documents/V9999-26",
+            data=big_resolution(3000).encode(),
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"},
+            timeout=120,
+        )
+        outcomes["write"] = r.status_code
+
+    try:
+        assert requests.get(url + "/views/framework.json", timeout=30).status_code == 200
+        busy = [threading.Thread(target=runaway, args=(i,)) for i in range(4)]
+        busy.append(threading.Thread(target=long_write))
+        for thread in busy:
+            thread.start()
+        time.sleep(1.0)  # all four queries are running, the document is being read and written
+        quick: list[tuple[str, int, float]] = []
+        for _ in range(5):
+            for path in ("/healthz", "/views/framework.json"):
+                started = time.monotonic()
+                r = requests.get(url + path, timeout=60)
+                quick.append((path, r.status_code, time.monotonic() - started))
+            time.sleep(0.5)
+        still_busy = sum(thread.is_alive() for thread in busy[:4])
+        for thread in busy:
+            thread.join(timeout=120)
+    finally:
+        stop_server(proc)
+    assert still_busy == 4  # the quick requests were answered while the runaways ran
+    assert [(path, status) for path, status, _ in quick] == [
+        ("/healthz", 200),
+        ("/views/framework.json", 200),
+    ] * 5
+    assert max(seconds for _, _, seconds in quick) < 5.0  # measured: well under a second
+    assert outcomes == {"runaway 0": 503, "runaway 1": 503, "runaway 2": 503,
+                        "runaway 3": 503, "write": 200}  # fmt: skip
+
+
+def test_queries_past_the_queue_are_refused_at_once_with_retry_after(
+    synthetic_store_dir: Path,
+) -> None:
+    env = {
+        "RATSGRAPH_QUERY_TIMEOUT_S": "4",
+        "RATSGRAPH_MAX_CONCURRENT_QUERIES": "1",
+        "RATSGRAPH_QUERY_QUEUE": "1",
+        "RATSGRAPH_VIEW_WARM": "false",
+    }
+    url, proc = start_server(synthetic_store_dir, env)
+    answers: list[requests.Response] = []
+    try:
+        threads = [
+            threading.Thread(
+                target=lambda i=i: answers.append(
+                    requests.get(url + "/sparql", params={"query": f"{RUNAWAY} # {i}"}, timeout=60)
+                )
+            )
+            for i in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.5)  # the first runs, the second waits in line
+        third = requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
+        health = requests.get(url + "/healthz", timeout=60)
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        stop_server(proc)
+    assert (third.status_code, third.headers["Retry-After"], health.status_code) == (503, "1", 200)
+    assert third.text == (
+        "the server is busy: 1 SPARQL queries are running and 1 waiting; try again in a moment\n"
+    )
+    assert sorted(r.status_code for r in answers) == [503, 503]  # each stopped at its limit

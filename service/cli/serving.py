@@ -29,7 +29,7 @@ def _serve(
     base: str,
     body: str,
     workers: int = 1,
-    threads: int = 4,
+    threads: int = 16,
 ) -> None:
     """gunicorn with ``workers`` processes; each opens its own store handle (see service.web.serving)."""
     from service.store.ownership import announce, in_use_message, probe  # noqa: PLC0415
@@ -89,7 +89,14 @@ def demo(store: str, host: str, port: int, no_serve: bool) -> None:
     type=click.IntRange(1, 64),
     help="Processes; more than one reads an on-disk store as read-only snapshots.",
 )
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--threads",
+    default=16,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Requests answered at once per worker; above MAX_CONCURRENT_QUERIES + QUERY_QUEUE, so "
+    "SPARQL queries in line leave threads for views, pages and /healthz.",
+)
 def serve(
     store: str,
     update_url: str | None,

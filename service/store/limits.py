@@ -1,8 +1,9 @@
 """Query limits: time limits that really stop the work, a row cap, (the limits on request sizes are the web front's: service/web/request_limits.py).
 
 `LimitedStore` wraps any `Store`: every read runs in a stoppable child (stoppable.py) under the
-request's time limit and a memory limit, at most ``max_concurrent`` at once, and SELECT results are
-cut at the row cap with the response flagged. Only reads of queries we wrote (views, pages) may skip
+request's time limit and a memory limit, at most ``max_concurrent`` at once per lane (lanes.py:
+anyone's SPARQL apart from our own views and pages), and SELECT results are cut at the row cap with
+the response flagged. Only reads of queries we wrote (views, pages) may skip
 the child once they proved fast; arbitrary SPARQL (`query_serialized`) never does. Writes stay in
 the serving process, one at a time. Anyone may lower the time limit of a request (``timeout=``);
 only a token holder may raise it (QLever's rule).
@@ -22,18 +23,12 @@ from rdflib import Graph
 
 from service.errors import UserError
 from service.store import SelectResult, Store
+from service.store.lanes import Lane
 from service.store.row_cap import cut_results
 from service.store.stoppable import Stalled, run_stoppable
 
 T = TypeVar("T")
 MIN_TIMEOUT_S = 0.1  # below that a fork alone may not finish: a limit nobody could meet
-
-
-class Busy(UserError):
-    def __init__(self, running: int) -> None:
-        super().__init__(
-            f"the server is busy: {running} queries are running; try again in a moment", 503
-        )
 
 
 class FederationFailed(UserError):
@@ -51,10 +46,11 @@ PROVEN_ENTRIES = 4096  # reads remembered as fast, per process (hashes: 32 bytes
 class Limits:
     timeout_s: float = 20.0
     max_rows: int = 10000
-    max_concurrent: int = 8
+    max_concurrent: int = 4  # arbitrary SPARQL queries running at once (and, apart, own reads)
     stoppable: bool = True  # False: run in the request thread (no hard stop; for comparison)
     proven_fast_s: float = 1.0  # a read that took at most this in a child runs inline next time
     memory_mb: int | None = 1024  # what a query's child may allocate beyond what it inherited
+    queue: int = 8  # arbitrary SPARQL queries waiting for a slot; more are refused at once (503)
 
 
 def _is_local(store: object) -> bool:
@@ -86,7 +82,9 @@ class LimitedStore:
     def __init__(self, inner: Store, limits: Limits) -> None:
         self.inner = inner
         self.limits = limits
-        self._slots = threading.BoundedSemaphore(limits.max_concurrent)
+        # arbitrary SPARQL in its own bounded lane; views and pages (our queries) in another
+        self._public = Lane("SPARQL queries", limits.max_concurrent, limits.queue)
+        self._own = Lane("views and pages", limits.max_concurrent, None)
         self._write_lock = threading.Lock()  # one write at a time, and no fork during a write
         # a local store's query computes; one idle for a second waits on an inherited lock
         self._stall_s = (
@@ -127,48 +125,63 @@ class LimitedStore:
             while len(self._proven) > PROVEN_ENTRIES:
                 self._proven.popitem(last=False)
 
-    def _run(self, fn: Callable[[], T], read: tuple[object, ...] | None = None) -> T:
+    def _run(
+        self, fn: Callable[[], T], read: tuple[object, ...] | None = None, public: bool = False
+    ) -> T:
         """Run a read within the time limit.
 
         On a local store a read runs in a forked child that is killed at the limit and may not
-        allocate past ``memory_mb``: safe, but the fork costs about as much as a 10 ms query. The
+        allocate past ``memory_mb``: safe, but the fork adds ~3 ms (x15 a cheap query). The
         same read of a query *we wrote* on the same data does the same work, so one that finished
         within ``proven_fast_s`` in a child runs in the request thread the next time, until the
         store's generation moves (``read`` names the read; None: always a child). Arbitrary SPARQL
         never gets a name: its cost may depend on NOW(), RAND() or a remote answer, so a query
-        fast once may run for hours (or eat the memory) the next time. A remote store is asked in the request thread with the limit as its HTTP
-        timeout: killing a child would not stop the server's work either."""
+        fast once may run for hours (or eat the memory) the next time; and it waits in its own
+        lane (``public``), so runaway queries cannot take the slots of views and pages. A remote
+        store is asked in the request thread with the limit as its HTTP timeout: killing a child
+        would not stop the server's work either."""
         timeout = current_timeout(self.limits.timeout_s)
         started = time.monotonic()
-        if not self._slots.acquire(timeout=timeout):
-            raise Busy(self.limits.max_concurrent)
-        try:
-            if not self.limits.stoppable:
+        with (self._public if public else self._own).slot(timeout):
+            return self._run_in_slot(fn, read, timeout, started)
+
+    def _run_in_slot(
+        self, fn: Callable[[], T], read: tuple[object, ...] | None, timeout: float, started: float
+    ) -> T:
+        """`_run` once a lane gave it a slot: inline, under a deadline, or in a child."""
+        if not self.limits.stoppable:
+            return fn()
+        if self._stall_s is None and hasattr(self.inner, "deadline"):
+            with self.inner.deadline(timeout, started):
                 return fn()
-            if self._stall_s is None and hasattr(self.inner, "deadline"):
-                with self.inner.deadline(timeout, started):
-                    return fn()
-            key = self._proof_key(read) if read is not None else None
-            if self._is_proven(key):
-                return fn()
-            for attempt in (1, 2, 3):
-                left = max(0.01, timeout - (time.monotonic() - started))
-                try:
-                    t0 = time.monotonic()
-                    result = run_stoppable(
-                        fn, left, timeout, self._write_lock, self._stall_s, self.limits.memory_mb
-                    )
-                    if time.monotonic() - t0 <= self.limits.proven_fast_s:
-                        self._prove(key)
-                    return result
-                except (OSError, Stalled):
-                    # A child reads the store as it was at the fork; if a write since then retired a
-                    # file it needed, or the fork caught a lock mid-use, a fresh child is fine.
-                    if attempt == 3:
-                        raise OSError("the store did not answer (three attempts)") from None
-            raise AssertionError("unreachable")
-        finally:
-            self._slots.release()
+        key = self._proof_key(read) if read is not None else None
+        if self._is_proven(key):
+            return fn()
+        for attempt in (1, 2, 3):
+            left = max(0.01, timeout - (time.monotonic() - started))
+            try:
+                t0 = time.monotonic()
+                result = run_stoppable(
+                    fn, left, timeout, self._write_lock, self._stall_s, self.limits.memory_mb
+                )
+                if time.monotonic() - t0 <= self.limits.proven_fast_s:
+                    self._prove(key)
+                return result
+            except (OSError, Stalled):
+                # A child reads the store as it was at the fork; if a write since then retired a
+                # file it needed, or the fork caught a lock mid-use, a fresh child is fine.
+                if attempt == 3:
+                    raise OSError("the store did not answer (three attempts)") from None
+        raise AssertionError("unreachable")
+
+    def healthy(self) -> bool:
+        """Ask the store a trivial question outside both lanes, so /healthz answers while they
+        are full (in the thread: ``ASK {}`` cannot run away)."""
+        timeout = current_timeout(self.limits.timeout_s)
+        if self._stall_s is None and hasattr(self.inner, "deadline"):
+            with self.inner.deadline(timeout, time.monotonic()):
+                return self.inner.ask("ASK { }")
+        return self.inner.ask("ASK { }")
 
     def select(self, query: str) -> SelectResult:
         inner, cap = self.inner, self.limits.max_rows
@@ -203,10 +216,12 @@ class LimitedStore:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         guard: Callable[[str], list[str]] | None = None,
+        public: bool = False,
     ) -> tuple[bytes, str]:
-        """An arbitrary query's answer, serialised. ``guard`` checks the text first (in the child,
-        where parsing costs the request's own time and no other thread's GIL): it raises for what
-        may not run and returns the federated endpoints the query may ask; their failure is 502."""
+        """A query's answer, serialised. ``guard`` checks the text first (in the child, where
+        parsing costs the request's own time and no other thread's GIL): it raises for what may
+        not run and returns the federated endpoints the query may ask; their failure is 502.
+        ``public``: anyone's SPARQL, which runs in the bounded lane of its own (see `_run`)."""
         inner, cap = self.inner, self.limits.max_rows
 
         def capped() -> tuple[bytes, str, bool]:
@@ -223,7 +238,7 @@ class LimitedStore:
             return body, media_type, truncated
 
         # no `read` name: arbitrary SPARQL always runs in a child (see `_run`)
-        body, media_type, truncated = self._run(capped)
+        body, media_type, truncated = self._run(capped, public=public)
         if truncated:
             note_truncated()
         return body, media_type

@@ -28,6 +28,7 @@ def init_app(app: Any) -> None:
                 bool(config["STOPPABLE_QUERIES"]),
                 float(config["PROVEN_FAST_S"]),
                 int(config["QUERY_MEMORY_MB"]) or None,
+                int(config["QUERY_QUEUE"]),
             ),
         )
 

@@ -150,6 +150,7 @@ def endpoint() -> Any:
             default_graphs,
             named_graphs,
             guard=partial(check_services, allowlist=allowlist),
+            public=True,
         )
     except SyntaxError as e:
         raise UserError(f"query syntax error: {unshifted(str(e), len(base_declaration()))}") from e
