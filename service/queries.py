@@ -52,6 +52,7 @@ class Column:
     de: str
     en: str
     link: str | None = None
+    view_link: str | None = None  # `=> open-points?actor={actor}&status__exact=offen`
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.de
@@ -168,15 +169,18 @@ def parse_date(raw: str) -> date:
 
 
 def _column(value: str, where: str) -> Column:
-    """`name  Deutsch | English  -> link_column` of a `# column:` line."""
+    """`name  Deutsch | English  -> link_column` of a `# column:` line, or `=> view?param={column}`
+    for cells that lead to another view filtered by the row's values."""
+    value, _, view_link = value.partition("=>")
     head, _, link = value.partition("->")
     name, _, labels = head.strip().partition(" ")
     de, bar, en = labels.partition("|")
     if not name or not bar or not de.strip() or not en.strip():
         raise ValueError(
-            f"{where}: expected '# column: name  Deutsch | English [-> link_column]', found {value!r}"
+            f"{where}: expected '# column: name  Deutsch | English [-> link_column | => view?p={{column}}]', "
+            f"found {value!r}"
         )
-    return Column(name, de.strip(), en.strip(), link.strip() or None)
+    return Column(name, de.strip(), en.strip(), link.strip() or None, view_link.strip() or None)
 
 
 def parse(path: Path) -> NamedQuery:

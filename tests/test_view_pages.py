@@ -392,3 +392,24 @@ def test_the_feed_of_open_points_names_each_point_and_links_its_page(client) -> 
     assert "Beschlusstext: Der Oberbürgermeister wird beauftragt" in feed.entries[0].summary
     english = feedparser.parse(client.get("/views/open-points.atom?actor=Jugendamt&lang=en").data)
     assert english.entries[0].title == "V1106/21 · Point 5 · Jugendamt · 30 Jun 2023 · open"
+
+
+@pytest.mark.parametrize("as_of", ["", "01.01.2023"])
+def test_summary_counts_link_to_the_points_they_count(client, as_of: str) -> None:  # noqa: ANN001
+    html = page(client, f"/views/actor-summary?as_of={as_of}")
+    followed = []
+    for status in ("offen", "in_umsetzung", "fortlaufend"):
+        for href, text in links(html, status):
+            resp = client.get(href.replace("/views/open-points?", "/views/open-points.json?"))
+            rows = resp.get_json()["rows"]
+            assert len(rows) == int(text) and {r["status"] for r in rows} == {status}, href
+            followed.append((rows[0]["actor_label"], status, int(text)))
+    expected = {
+        "": [
+            ("Jugendamt", "offen", 3),
+            ("Oberbürgermeister", "offen", 1),
+            ("Oberbürgermeister", "fortlaufend", 1),
+        ],
+        "01.01.2023": [("Jugendamt", "offen", 3), ("Oberbürgermeister", "offen", 1)],
+    }[as_of]
+    assert sorted(followed) == sorted(expected)

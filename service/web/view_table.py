@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from service.errors import UserError
 from service.queries import Column, NamedQuery
@@ -102,12 +103,27 @@ def apply(result: SelectResult, wanted: TableArgs) -> SelectResult:
     return SelectResult(result.columns, rows, result.truncated)
 
 
+def view_url(template: str, row: Mapping[str, Term | None], given: Mapping[str, str]) -> str:
+    """`open-points?actor={actor}&as_of={as_of}` filled from the row (else the page's parameters),
+    values URL-encoded; a parameter left empty is left out."""
+    name, _, query = template.partition("?")
+    pairs = []
+    for key, _, value in (part.partition("=") for part in query.split("&") if part):
+        if value.startswith("{") and value.endswith("}"):
+            term = row.get(value[1:-1])
+            value = term.value if term is not None else given.get(value[1:-1], "")
+        if value:
+            pairs.append((key, value))
+    return f"/views/{name}" + (f"?{urlencode(pairs)}" if pairs else "")
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
     href: str | None = None  # an IRI; the template makes it a local link
     passed: bool = False  # a deadline that passed, point not implemented
     label: str = ""  # the column heading, for the stacked layout on narrow screens
+    url: str | None = None  # another view filtered by this row (`=>` in the column's header line)
 
 
 def shown_columns(query: NamedQuery, result: SelectResult) -> list[Column]:
@@ -151,8 +167,10 @@ def cells(
     lang: str,
     labels: Mapping[str, str],
     as_of: date,
+    given: Mapping[str, str] | None = None,
 ) -> list[list[Cell]]:
-    """Each row's cells as the page shows them."""
+    """Each row's cells as the page shows them (``given``: the view's parameters, for `=>` links)."""
+    given = given or {}
     table: list[list[Cell]] = []
     for row in result.rows:
         line: list[Cell] = []
@@ -172,6 +190,9 @@ def cells(
             text = cell_text(c.name, term, lang, labels)
             if text and href and labelled_by_target(c):
                 text = labels.get(href, text)
-            line.append(Cell(text, href if text else None, passed, c.label(lang)))
+            url = (
+                view_url(c.view_link, row, given) if c.view_link and text not in ("", "0") else None
+            )
+            line.append(Cell(text, href if text else None, passed, c.label(lang), url))
         table.append(line)
     return table

@@ -233,7 +233,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         headings=view_page.headings(name, columns, wanted, lang),
         columns=columns,
         table=view_table.cells(
-            result, columns, lang, labels, view_page.reference_day(query, values)
+            result, columns, lang, labels, view_page.reference_day(query, values), values
         ),
         row_count=view_page.row_count(
             answer.total, len(result.rows), page.offset, answer.more, lang
