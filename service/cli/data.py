@@ -159,6 +159,15 @@ def _upload(server: str, token: str | None, paths: tuple[str, ...]) -> int:
     help="Regular expression on a file's name: which PDFs without OParl text to download "
     "(default: resolutions, status reports, papers).",
 )
+@click.option(
+    "--server",
+    default=None,
+    help="Import through this running ratsgraph server (its write API) instead of opening the "
+    "store; needs --state.",
+)
+@click.option(
+    "--token", default=None, envvar="RATSGRAPH_WRITE_TOKEN", help="The server's write token."
+)
 def import_oparl_command(
     source: str,
     store: str,
@@ -170,6 +179,8 @@ def import_oparl_command(
     retries: int,
     max_rate: float,
     file_pattern: str | None,
+    server: str | None,
+    token: str | None,
 ) -> None:
     """Import a council information system: an OParl endpoint (its System URL) or a dump folder.
 
@@ -177,10 +188,14 @@ def import_oparl_command(
     reports from the files' text. Run it again to fetch only what changed since.
     """
     from service.ingest.oparl_import import DEFAULT_FILE_PATTERN, import_oparl, state_path_for  # noqa: PLC0415
+    from service.ingest.oparl_service import ServiceStore  # noqa: PLC0415
     from service.ingest.oparl_sources import FetchError, Http  # noqa: PLC0415
 
-    if state_file is None and store.startswith(("http://", "https://")):
-        raise click.BadParameter("a remote store needs --state FILE", param_hint="--state")
+    if state_file is None and (server or store.startswith(("http://", "https://"))):
+        where = "--server" if server else "a remote store"
+        raise click.BadParameter(f"{where} needs --state FILE", param_hint="--state")
+    if server and not token:
+        raise click.UsageError("--server needs the write token (--token or RATSGRAPH_WRITE_TOKEN)")
     state = Path(state_file) if state_file else state_path_for(store)
     tty = sys.stderr.isatty()
 
@@ -188,10 +203,10 @@ def import_oparl_command(
         if tty:  # a progress line on a terminal only; logs get the report
             click.echo(f"\r{count:>7} objects read, now: {kind:<14}", err=True, nl=False)
 
-    target = open_for(store, update_url)
+    target = ServiceStore(server, token or "") if server else open_for(store, update_url)
     try:
         report = import_oparl(
-            target,
+            target,  # type: ignore[arg-type] # a ServiceStore does what an import needs
             source,
             state_path=state,
             body=body,

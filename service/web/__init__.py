@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         auth,
         dataset,
         errors,
+        graphs_api,
         health,
         http_headers,
         openapi,
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     auth.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    graphs_api.init_app(app)
     openapi.init_app(app)
     views.init_app(app)
     sparql.init_app(app)
