@@ -197,6 +197,33 @@ def _document_date(text: str, layout: Layout, ext: Extraction, lower_bound: date
             )
 
 
+_BODY_NAME = re.compile(
+    r"(?:^|\bdes\s+)(?P<name>(?:Betriebs|Unter)?[Aa]usschuss(?:es)?\b|Ortschaftsrat(?:es)?\b"
+    r"|Stadtbezirksbeirat(?:es)?\b|Beirat\b)",
+    re.M,
+)
+
+
+def _printed_body(text: str, session_start: int) -> str | None:
+    """The body's name printed before its session number in a header ("Ausschuss für Allgemeine
+    Verwaltung, Ordnung und Sicherheit (AV/054/2012)"), for a body the reference does not know."""
+    window_start = max(0, session_start - 250)
+    paren = max(
+        text.rfind("(", window_start, session_start), text.rfind("{", window_start, session_start)
+    )
+    between = text[paren + 1 : session_start]
+    if paren < 0 or re.sub(r"Sitzungsnummer|[\s:]", "", between):
+        return None
+    names = list(_BODY_NAME.finditer(text, window_start, paren))
+    if not names:
+        return None
+    name = dehyphenate(text[names[-1].start("name") : paren]).strip(" ,;")
+    name = name.replace("{", "(").replace("}", ")")
+    if not 10 <= len(name) <= 200 or name.count("(") != name.count(")"):
+        return None
+    return name
+
+
 def _committee(layout: Layout, text: str, reference: Reference, ext: Extraction) -> None:
     if layout.session:
         abbr = layout.session[1]
@@ -218,7 +245,18 @@ def _committee(layout: Layout, text: str, reference: Reference, ext: Extraction)
             ext.spans["committee"] = where
             if c.abbreviation != abbr and ext.session:
                 ext.session = c.abbreviation + ext.session[len(abbr) :]
-        if decision.note:
+        printed = None if c or decision.ambiguous else _printed_body(text, layout.session[2])
+        if printed:
+            ext.committee = printed
+            ext.spans["committee"] = where
+            ext.warnings.append(
+                Warning(
+                    f"session {layout.session[0]}: body {abbr!r} is not in the reference data; "
+                    f"its name read as printed: {printed}",
+                    where,
+                )
+            )
+        elif decision.note:
             ext.warnings.append(
                 Warning(f"session {layout.session[0]}: {decision.note}; left empty", where)
                 if c is None

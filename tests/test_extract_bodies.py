@@ -7,6 +7,8 @@ OCR-noise variant: the same text with the damage the unseen documents showed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from loader.bodies import decide
@@ -14,6 +16,8 @@ from loader.extract import extract_text
 from loader.reference import load_reference
 
 from .conftest import CORPUS
+
+DATA = Path(__file__).resolve().parent / "data" / "ratsinfo"  # texts from dresden-ratsinfo
 
 
 def corpus_text(file_id: str) -> str:
@@ -132,3 +136,23 @@ def test_161317_a_2013_session_under_a_code_a_later_committee_took_names_no_body
 def test_161317_moved_to_2019_names_the_committee_of_that_code() -> None:
     text = corpus_text("161317").replace("SB/074/2013", "SB/074/2019")
     assert body(text)[2] == "Ausschuss für Stadtentwicklung, Bau, Verkehr und Liegenschaften"
+
+
+def test_100337_a_body_not_in_the_reference_is_named_as_its_header_prints_it() -> None:
+    text = (DATA / "100337.txt").read_text(encoding="utf-8")
+    vorlage, session, committee, warnings = body(text)
+    assert (vorlage, session, committee) == (
+        "V1606/12",
+        "AV/054/2012",
+        "Ausschuss für Allgemeine Verwaltung, Ordnung und Sicherheit",
+    )
+    assert warnings == [
+        "session AV/054/2012: body 'AV' is not in the reference data; its name read as printed: "
+        "Ausschuss für Allgemeine Verwaltung, Ordnung und Sicherheit"
+    ]
+
+
+def test_100337_with_the_parenthesis_read_as_a_brace_and_the_name_broken_over_two_lines() -> None:
+    text = (DATA / "100337.txt").read_text(encoding="utf-8")
+    text = text.replace("Ordnung und Sicherheit (AV/", "Ordnung und\nSicherheit {AV/")
+    assert body(text)[2] == "Ausschuss für Allgemeine Verwaltung, Ordnung und Sicherheit"

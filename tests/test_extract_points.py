@@ -8,6 +8,8 @@ document (its id in the name); the variants add the damage OCR does to such text
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from loader.extract import extract_text
@@ -151,3 +153,11 @@ def test_757975_a_final_report_saying_it_will_be_carried_out_gives_no_status() -
 )  # fmt: skip
 def test_status_words_of_the_unseen_reports(note: str, final: bool, status: str | None) -> None:
     assert classify(note, final) == status
+
+
+def test_620443_a_final_report_on_one_quoted_unnumbered_point() -> None:
+    text = (Path(__file__).resolve().parent / "data" / "ratsinfo" / "620443.txt").read_text(
+        encoding="utf-8"
+    )
+    assert points(text) == [(None, None, None, "umgesetzt")]
+    assert starts(text) == ["Der Ortschaftsrat Schönfeld-We"]
