@@ -217,7 +217,10 @@ def _printed_body(text: str, session_start: int) -> str | None:
     names = list(_BODY_NAME.finditer(text, window_start, paren))
     if not names:
         return None
-    name = dehyphenate(text[names[-1].start("name") : paren]).strip(" ,;")
+    raw = text[names[-1].start("name") : paren]
+    if "\n\n" in raw or re.search(r"[\d/]|Beschluss", raw):  # a name, not a letter's lines
+        return None
+    name = dehyphenate(raw).strip(" ,;")
     name = name.replace("{", "(").replace("}", ")")
     if not 10 <= len(name) <= 200 or name.count("(") != name.count(")"):
         return None
