@@ -1,9 +1,11 @@
 """View pages in headless Chromium (Debian's `chromium`, driven by Playwright) at a desktop width
 (1,280 px) and a phone width (390 px): nothing runs wider than the window, so no page scrolls
-sideways; tables stack their rows on a phone. Screenshots go to tests/artifacts/<test name>/."""
+sideways; tables stack their rows on a phone; axe-core (the npm package, run in the page) finds no
+serious or critical accessibility violation. Screenshots go to tests/artifacts/<test name>/."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,12 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = (
+    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    ".filter(v => ['serious', 'critical'].includes(v.impact))"
+    ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.html)}))"
+)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWS = [
     "/views/open-points?actor=Oberbürgermeister",
@@ -41,15 +49,16 @@ def browser() -> Iterator[object]:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_view_pages_fit_the_window_without_sideways_scrolling(
+def test_view_pages_fit_the_window_and_pass_axe(
     browser, live_server: str, width: int, request: pytest.FixtureRequest
 ) -> None:  # noqa: ANN001
+    require(AXE.exists(), f"axe-core is not installed at {AXE} (npm ci; .ci/run does)")
     context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 900})
     page = context.new_page()
     folder = ARTIFACTS / request.node.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    overflowing = {}
+    overflowing, violations = {}, {}
     for n, url in enumerate(VIEWS, start=1):
         response = page.goto(live_server + url)
         assert response is not None and response.status == 200, url
@@ -57,8 +66,13 @@ def test_view_pages_fit_the_window_without_sideways_scrolling(
         wider = page.evaluate("document.documentElement.scrollWidth")
         if wider > width:
             overflowing[url] = wider
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(SERIOUS)
+        if found:
+            violations[url] = found
     context.close()
     assert overflowing == {}
+    assert violations == {}, json.dumps(violations, ensure_ascii=False, indent=1)
 
 
 def test_on_a_phone_each_cell_is_labelled_by_its_column(browser, live_server: str) -> None:  # noqa: ANN001
