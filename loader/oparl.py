@@ -295,7 +295,7 @@ def _submission(oid: str, reference: str | None, ctx: Context) -> URIRef:
     if not reference:
         return ctx.minter.submission(f"oparl/{local_id(oid)}")
     node = ctx.minter.submission(reference)
-    if any(p["iri"] == str(node) for k, p in ctx.index.papers.items() if k != oid):
+    if ctx.index.submissions.get(str(node), oid) != oid:
         return ctx.minter.submission(f"{reference}/{local_id(oid)}")
     return node
 
@@ -304,9 +304,14 @@ def _paper(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
     oid = str(obj["id"])
     reference = obj.get("reference")
     reference = reference.strip() if isinstance(reference, str) and reference.strip() else None
-    known = ctx.index.papers.get(oid, {}).get("iri")  # stable across runs once minted
-    node = URIRef(known) if known else _submission(oid, reference, ctx)
     identifier = reference or local_id(oid)
+    prior = ctx.index.papers.get(oid)
+    if prior and prior["reference"] == identifier:  # stable across runs once minted
+        node = URIRef(prior["iri"])
+    else:  # new, or its reference corrected: the IRI follows the reference
+        if prior and ctx.index.submissions.get(prior["iri"]) == oid:
+            del ctx.index.submissions[prior["iri"]]
+        node = _submission(oid, reference, ctx)
     g.add((node, RDF.type, RB.Submission))
     g.add((node, DCTERMS.identifier, Literal(identifier)))
     g.add((node, RDFS.label, Literal(identifier)))
@@ -329,6 +334,7 @@ def _paper(obj: dict[str, Any], ctx: Context, g: Graph) -> None:
             meetings.append(meeting)
             if c.get("authoritative"):
                 authoritative.append(meeting)
+    ctx.index.submissions.setdefault(str(node), oid)
     ctx.index.papers[oid] = {
         "iri": str(node),
         "reference": identifier,

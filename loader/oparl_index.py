@@ -24,6 +24,7 @@ class Index:
     papers: dict[str, dict[str, Any]] = field(
         default_factory=dict
     )  # paper id -> reference, iri, meetings
+    submissions: dict[str, str] = field(default_factory=dict)  # submission IRI -> paper id
     file_papers: dict[str, list[str]] = field(default_factory=dict)  # file id -> papers listing it
     file_meetings: dict[str, list[str]] = field(
         default_factory=dict
@@ -41,7 +42,9 @@ class Index:
         for table in (self.committees, self.organizations, self.abbreviations, self.people):
             table.pop(oparl_id, None)
         self.sessions.pop(oparl_id, None)
-        self.papers.pop(oparl_id, None)
+        paper = self.papers.pop(oparl_id, None)
+        if paper and self.submissions.get(paper["iri"]) == oparl_id:
+            del self.submissions[paper["iri"]]
         self.file_papers.pop(oparl_id, None)
         self.file_meetings.pop(oparl_id, None)
 

@@ -335,3 +335,12 @@ def test_without_reference_data_a_meeting_name_is_no_session_number(other: Conte
     item = URIRef(KOELN + "session/Sitzung-7/agenda-item/3")
     assert g.value(item, RB.agendaResult) == Literal("vertagt", lang="de")
     assert g.value(item, DCTERMS.isPartOf) == session
+
+
+def test_a_corrected_reference_moves_the_paper_and_frees_the_old_one(ctx: Context) -> None:
+    paper = {"type": "https://schema.oparl.org/1.1/Paper", "id": ID + "paper/1"}
+    map_object({**paper, "reference": "V1106/12"}, ctx)  # a typo, corrected later
+    _, fixed = map_object({**paper, "reference": "V1106/21"}, ctx)
+    _, other = map_object({**paper, "id": ID + "paper/2", "reference": "V1106/12"}, ctx)
+    assert {str(s) for s in fixed.subjects(RDF.type, RB.Submission)} == {DD + "submission/V1106-21"}
+    assert {str(s) for s in other.subjects(RDF.type, RB.Submission)} == {DD + "submission/V1106-12"}
