@@ -161,3 +161,29 @@ def test_620443_a_final_report_on_one_quoted_unnumbered_point() -> None:
     )
     assert points(text) == [(None, None, None, "umgesetzt")]
     assert starts(text) == ["Der Ortschaftsrat Schönfeld-We"]
+
+
+# ---- unnumbered paragraphs: a paragraph deciding something of its own is a point of its own
+@pytest.mark.parametrize(
+    ("file_id", "count"),
+    [("603496", 2), ("436691", 2), ("217258", 3), ("624009", 2), ("732524", 2)],
+)
+def test_a_paragraph_deciding_something_of_its_own_is_its_own_point(
+    file_id: str, count: int
+) -> None:
+    assert len(points(corpus_text(file_id))) == count
+
+
+def test_258867_paragraphs_explaining_the_task_stay_with_it() -> None:
+    assert len(points(corpus_text("258867"))) == 1
+
+
+def test_603496_with_a_blank_line_between_the_paragraphs_and_a_word_broken() -> None:
+    text = corpus_text("603496").replace(
+        "vergeben.\nDie notwendigen", "vergeben.\n\nDie notwendigen"
+    )
+    text = text.replace("einzuordnen.", "einzuord\nnen.")
+    assert [s[:24] for s in starts(text)] == [
+        "Die Leistung der Beschaf",
+        "Die notwendigen Haushalt",
+    ]

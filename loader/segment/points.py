@@ -13,6 +13,7 @@ from loader.segment.layout import (
     paragraphs,
     trim_end,
 )
+from loader.text import dehyphenate
 
 STATUTE = re.compile(r"^\s*(?:Vom\s+\d{1,2}\.\s*\w+\s+\d{4}|§\s*\d+\s*)$", re.M)
 NUMBERED = re.compile(r"^[ \t]*[„\"“]?[ \t]*(?P<n>\d{1,2})\.(?=[ \t]|$|[„\"“])[ \t]*[„\"“,]*[ \t]*")
@@ -118,11 +119,43 @@ def split_unnumbered(
         if STATUTE.search(chunk):
             break
         body = text[strip_open_quote(text, ps, pe) : pe]
-        if not points or RESOLUTION_SENTENCE.match(body):
+        prev_ended = bool(points) and re.search(
+            r"[a-zäöüß)][.!][\"“”]?$", text[points[-1].start : points[-1].end].rstrip()
+        )
+        if not points or RESOLUTION_SENTENCE.match(body) or (prev_ended and normative(body)):
             points.append(RawPoint(None, strip_open_quote(text, ps, pe), pe))
         else:
             points[-1].end = pe
     return points
+
+
+# A sentence that decides something of its own: an obligation ("… sind … einzuordnen", "… ist …
+# vorzulegen"), a "soll", or a body deciding ("Über … entscheidet der Ortschaftsrat").
+_SENTENCE = r"(?:[^.:;]|\.(?=\d))*"  # within one sentence ("175.000 Euro" does not end it)
+_NORMATIVE = re.compile(
+    rf"\b(?:ist|sind)\b{_SENTENCE}\b(?:zu\s+\w+en|\w+zu\w+en)\s*[.!]"
+    rf"|\b(?:soll|sollen)\b{_SENTENCE}\b\w+(?:en|t)\s*[.!]"
+    r"|^Über\b[^.:;]*\bentscheidet\b",
+    re.S,
+)
+# Words that tie a paragraph to the one before it: it explains that one, it decides nothing new.
+_BACK_REFERENCE = re.compile(r"\b(?:dabei|hierbei|hierzu|dazu|diese[rsmn]?|folgende[n]?)\b", re.I)
+
+
+def normative(paragraph: str) -> bool:
+    """A paragraph of one or two sentences deciding something of its own, not explaining the one
+    before ("Die notwendigen Haushaltsmittel … sind … einzuordnen." is a point; "Die Rahmenregelung
+    bezieht sich auf …" and "Folgende Eckpunkte … sind dabei zu prüfen:" are not, 258867).
+
+    >>> normative("Die Variantenuntersuchung ist innerhalb von 4 Wochen vorzulegen.")
+    True
+    >>> normative("Folgende Eckpunkte sind dabei zu prüfen und zu berücksichtigen:")
+    False
+    """
+    flat = dehyphenate(paragraph)  # "einzuord\nnen" is one word
+    if len(re.findall(r"[.!](?:\s|$)", flat)) > 2 or _BACK_REFERENCE.search(flat):
+        return False
+    return _NORMATIVE.search(flat) is not None
 
 
 # "Der Stadtrat beschließt:" alone: it opens the resolution and is no point of it.
