@@ -127,7 +127,11 @@ def test_422055_with_the_number_glued_to_a_page_marker_and_a_hyphen_lost() -> No
 def test_217258_an_unquoted_resolution_under_beschluss_and_a_report_saying_it_is_fulfilled() -> (
     None
 ):
-    assert points(corpus_text("217258")) == [(None, "Oberbürgermeister", None, "umgesetzt")]
+    assert points(corpus_text("217258")) == [
+        (None, "Oberbürgermeister", None, "umgesetzt"),
+        (None, None, None, "umgesetzt"),  # "Den Entwürfen sind … beizufügen."
+        (None, None, None, "umgesetzt"),  # "Die Variantenuntersuchung ist … vorzulegen."
+    ]
 
 
 def test_153665_done_in_part_and_still_to_come_is_in_progress() -> None:
