@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 
@@ -79,15 +80,40 @@ def test_the_chart_page_needs_no_script_and_links_its_data(client) -> None:  # n
         (
             "/charts/nope.svg",
             404,
-            "no chart named 'nope'; available: points-by-status, overdue-by-actor",
+            "no chart named 'nope'; available: points-by-status, overdue-by-actor, status-over-time",
         ),
         (
             "/charts/overdue-by-actor.svg?akteur=x",
             400,
             "unknown parameter 'akteur' for view overdue; expected: as_of",
         ),
+        (
+            "/charts/status-over-time.svg?as_of=2024-01-01",
+            400,
+            "unknown parameter 'as_of' for chart status-over-time; expected: actor",
+        ),
     ],
 )
 def test_a_wrong_chart_or_parameter_is_a_clear_error(client, url, status, error) -> None:  # noqa: ANN001
     resp = client.get(url, headers={"Accept": "application/json"})
     assert (resp.status_code, resp.get_json()["error"]) == (status, error)
+
+
+def test_status_over_the_years_from_the_first_decision_to_today(client) -> None:  # noqa: ANN001
+    today = date.today().isoformat()
+    found = table(client, "/charts/status-over-time.csv?actor=Oberbürgermeister")
+    assert found[0] == ["as_of", "view", "offen", "in_umsetzung", "fortlaufend", "umgesetzt"]
+    by_day = {row[0]: row[2:] for row in found[1:]}
+    assert list(by_day)[0] == "2022-12-31"  # V1106/21 was decided on 13.10.2022
+    assert by_day["2022-12-31"] == ["1", "0", "0", "0"]
+    assert by_day["2024-12-31"] == ["2", "0", "0", "0"]  # V2620/23 (2024), its report undated
+    assert (list(by_day)[-1], by_day[today]) == (today, ["1", "0", "1", "0"])
+    first_link = found[1][1]
+    assert first_link == "/views/actor-summary?as_of=2022-12-31&actor=Oberb%C3%BCrgermeister"
+    title, segments = drawn(client, "/charts/status-over-time.svg?actor=Oberbürgermeister")
+    assert title == "Stand der beauftragten Beschlusspunkte im Lauf der Jahre: Oberbürgermeister"
+    assert segments[0] == "31.12.2022: 1 offen"
+    summary = client.get("/views/actor-summary?actor=Jugendamt").get_data(as_text=True)
+    assert (
+        '<a href="/charts/status-over-time?actor=Jugendamt" id="chart-time">Verlauf</a>' in summary
+    )

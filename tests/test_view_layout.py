@@ -34,6 +34,7 @@ VIEWS = [
     "/views/actor-summary",
     "/views/",
     "/charts/points-by-status?as_of=01.01.2024",
+    "/charts/status-over-time?actor=Oberbürgermeister",
 ]
 
 

@@ -2,9 +2,12 @@
 with its numbers as CSV beside it and as a table under it.
 
 * `points-by-status`: per actor, its delegated points by status (from the view actor-summary);
-* `overdue-by-actor`: per actor, its overdue points (from the view overdue).
+* `overdue-by-actor`: per actor, its overdue points (from the view overdue);
+* `status-over-time`: the delegated points (of one actor, `actor=`, or all) by status as they stood
+  at the end of each of the last ten years and today (actor-summary `as_of` each day; eleven
+  computations, each cached per state of the store like any view answer).
 
-Both take their view's parameters (`as_of=` among them), so a chart can show a past day."""
+The first two take their view's parameters (`as_of=` among them), so a chart can show a past day."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,7 +25,7 @@ from service.errors import UserError
 from service.queries import get_query
 from service.store import SelectResult
 from service.web import i18n, view_params
-from service.web.view_page import CHARTS
+from service.web.view_page import CHART_VIEWS
 
 bp = Blueprint("charts", __name__)
 
@@ -38,7 +42,12 @@ TITLES = {
         "Delegated points per actor by status",
     ),
     "overdue-by-actor": ("Überfällige Beschlusspunkte je Akteur", "Overdue points per actor"),
+    "status-over-time": (
+        "Stand der beauftragten Beschlusspunkte im Lauf der Jahre",
+        "Delegated points by status over the years",
+    ),
 }
+YEARS = 10  # year ends drawn before today
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class Bar:
     label: str
     href: str | None  # the actor's page
     values: tuple[int, ...]  # one per series, stacked left to right
+    key: str | None = None  # the label in CSV, where it differs (an ISO date)
 
 
 @dataclass(frozen=True)
@@ -54,14 +64,17 @@ class Chart:
     title: str
     series: tuple[tuple[str, str, str], ...]  # (key, label, colour)
     bars: tuple[Bar, ...]
+    csv_head: tuple[str, str] = ("actor_label", "actor")  # what a bar's label and link are
 
 
-def run_view(name: str) -> SelectResult:
-    """The whole answer of a named view for this request's parameters (but the page language)."""
+def run_view(name: str, values: dict[str, str] | None = None) -> SelectResult:
+    """The whole answer of a named view for these values, by default this request's parameters
+    (but the page language)."""
     from service.web.views import queries_dir  # noqa: PLC0415 - views registers this blueprint
 
     query = get_query(name, queries_dir())
-    values = {k: v for k, v in request.args.items() if k != "lang"}
+    if values is None:
+        values = {k: v for k, v in request.args.items() if k != "lang"}
     return view_params.cached_select(query.bind(view_params.resolve(query, values)))
 
 
@@ -98,7 +111,34 @@ def overdue_by_actor(lang: str) -> Chart:
     )
 
 
-BUILDERS = {"points-by-status": points_by_status, "overdue-by-actor": overdue_by_actor}
+def status_over_time(lang: str) -> Chart:
+    unknown = sorted(set(request.args) - {"actor", "lang"})
+    if unknown:
+        raise UserError(
+            f"unknown parameter {unknown[0]!r} for chart status-over-time; expected: actor"
+        )
+    actor = request.args.get("actor", "")
+    today = date.today()
+    days = [date(year, 12, 31) for year in range(today.year - YEARS, today.year)] + [today]
+    keys = [k for k, _ in STATUS_COLOURS]
+    bars = []
+    for day in days:
+        values = {"as_of": day.isoformat(), **({"actor": actor} if actor else {})}
+        rows = run_view("actor-summary", values).rows
+        counts = tuple(sum(int(r[k].value) for r in rows if r.get(k)) for k in keys)
+        if sum(counts) or bars:  # from the first year with points on
+            link = url_for("views.view", name="actor-summary", **values)
+            bars.append(Bar(i18n.show_date(day.isoformat(), lang), link, counts, day.isoformat()))
+    series = tuple((k, i18n.STATUS[lang][k], colour) for k, colour in STATUS_COLOURS)
+    title = TITLES["status-over-time"][lang == "en"] + (f": {actor}" if actor else "")
+    return Chart("status-over-time", title, series, tuple(bars), ("as_of", "view"))
+
+
+BUILDERS = {
+    "points-by-status": points_by_status,
+    "overdue-by-actor": overdue_by_actor,
+    "status-over-time": status_over_time,
+}
 
 
 def svg(chart: Chart, lang: str) -> str:
@@ -157,9 +197,9 @@ def svg(chart: Chart, lang: str) -> str:
 def as_csv(chart: Chart) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["actor_label", "actor", *(key for key, _, _ in chart.series)])
+    writer.writerow([*chart.csv_head, *(key for key, _, _ in chart.series)])
     for bar in chart.bars:
-        writer.writerow([bar.label, bar.href or "", *bar.values])
+        writer.writerow([bar.key or bar.label, bar.href or "", *bar.values])
     return out.getvalue()
 
 
@@ -184,7 +224,7 @@ def chart(name: str, fmt: str | None = None) -> Any:
         )
     if fmt not in (None, "html"):
         raise UserError(f"unknown format {fmt!r} for chart {name}; expected html, svg or csv")
-    view = next(v for v, c in CHARTS.items() if c == name)
+    view = CHART_VIEWS[name]
     return render_template(
         "chart.html",
         chart=built,

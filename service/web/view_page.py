@@ -15,6 +15,7 @@ from service.web.view_table import TableArgs
 
 FORMATS = ("json", "csv", "atom")
 CHARTS = {"actor-summary": "points-by-status", "overdue": "overdue-by-actor"}  # view -> its chart
+CHART_VIEWS = {**{c: v for v, c in CHARTS.items()}, "status-over-time": "actor-summary"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ def format_links(name: str) -> dict[str, str]:
         chart = url_for("charts.chart", name=CHARTS[name])
         params = [(k, v) for k, v in keep if not k.startswith("_") and "__" not in k]
         links["chart"] = f"{chart}?{urlencode(params)}" if params else chart
+    if name == "actor-summary":  # the same counts at the end of each year
+        chart = url_for("charts.chart", name="status-over-time")
+        actor = [(k, v) for k, v in keep if k == "actor"]
+        links["chart_time"] = f"{chart}?{urlencode(actor)}" if actor else chart
     return links
 
 
