@@ -50,7 +50,7 @@ def month_number(token: str, fuzzy: bool = False) -> int | None:
         return MONTHS[word]
     if not fuzzy or len(word) < 3:
         return None
-    folded = word.translate(_FOLD).upper()
+    folded = word.replace("ß", "B").translate(_FOLD).upper()
     if folded.lower() in MONTHS:
         return MONTHS[folded.lower()]
     hits = {
@@ -113,8 +113,10 @@ def parse_date(text: str) -> date | None:
     return min(found)[1] if found else None
 
 
+# A rubber stamp: day, month (name, abbreviation or number), year. The dot after the day may be
+# lost ("1 5 fEß 2019"), a mark may follow the month ("JOL! 2022"), ß stands for B ("fEß" = FEB).
 _STAMP = re.compile(
-    r"(?<!\d)(?P<day>\d ?\d|\d)\s*[.,<]\s*(?P<mon>[A-Za-zÄÖÜäöü]{2,9}|\d{1,2})\s*[.,]?\s*"
+    r"(?<!\d)(?P<day>\d ?\d|\d)\s*[.,<]?\s*(?P<mon>[A-Za-zÄÖÜäöüß]{2,9}|\d{1,2})\s*[.,!|]?\s*"
     r"(?P<year>\S{1,5})"
 )
 
@@ -134,8 +136,8 @@ def parse_stamp(text: str) -> date | None:
         return clean
     for m in _STAMP.finditer(text):
         pre = text[m.start() - 1] if m.start() else ""
-        if pre and (pre.isalnum() or pre in "?^»«'\"/"):
-            continue
+        if pre and not (pre.isspace() or pre in "-–(:,"):
+            continue  # "2 �.9. MRL": a day after debris ("�.", "?", a letter) is half a day
         year_text = m.group("year").rstrip(".,")
         if not re.fullmatch(r"(19|20)\d\d", year_text):
             continue

@@ -84,3 +84,20 @@ def test_unreadable_stamps_give_no_date(stamp: str) -> None:
 
 def test_written_out_session_date_is_parsed() -> None:
     assert parse_date("13. August 2018") == date(2018, 8, 13)
+
+
+# Stamps of the documents first seen in issue 12 (ids of the shared corpus): read where day, month
+# and year can be read; never a date from half a day.
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("1 5 fEß 2019", date(2019, 2, 15)),  # 395641: no dot after the day, ß for B
+        ("- 6. JOL! 2022", date(2022, 7, 6)),  # 624009: a mark after the month
+        ("2 �.9. MRL 2022", None),  # 603496: the day's first digit lost
+        ("3 g JUL| 2021", None),  # 586983
+        ("211. OKT. 2017", None),  # 319045
+        ("2 9 APR.", None),  # 409486: no year
+    ],
+)
+def test_stamps_of_the_unseen_documents(stamp: str, expected: date | None) -> None:
+    assert parse_stamp(stamp) == expected
