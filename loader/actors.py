@@ -9,10 +9,10 @@ from functools import lru_cache
 
 from loader.reference import Actor, Reference
 
-# A resolution tasks someone when it asks (beauftragt), requests (bittet / wird gebeten) or
-# empowers (ermächtigt) them; "Der Stadtrat beauftragt den Oberbürgermeister" names the actor after
-# the verb, "Die Verwaltung wird beauftragt" before it.
-_VERB = r"(?:beauftragt|gebeten|ermächtigt|ermachtigt)"
+# A resolution tasks someone when it asks (beauftragt), requests (bittet / wird gebeten), calls on
+# (wird aufgefordert, 132046) or empowers (ermächtigt) them; "Der Stadtrat beauftragt den
+# Oberbürgermeister" names the actor after the verb, "Die Verwaltung wird beauftragt" before it.
+_VERB = r"(?:beauftragt|gebeten|aufgefordert|ermächtigt|ermachtigt)"
 PASSIVE = re.compile(
     rf"(?P<actor>(?:Der|Die|Das)\s*[A-ZÄÖÜ][^.;:]{{0,80}}?)\s+(?:wird|werden)\s+(?:weiterhin\s+|hiermit\s+)?"
     rf"(?P<verb>{_VERB})",
@@ -103,6 +103,8 @@ def find_clauses(text: str, reference: Reference) -> list[Clause]:
                     actor_text = actor_text[cut:]
             astart = m.start("actor") + (len(m.group("actor")) - len(actor_text))
             actor = resolve_actor(actor_text, reference)
+            if actor is None and m.group("verb") == "aufgefordert":
+                continue  # "Die Organisationseinheiten werden aufgefordert" (250486): an appeal
             label = actor.label if actor else normalise_label(actor_text)
             end = sentence_end(text, m.end())
             out.append(

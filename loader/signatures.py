@@ -94,6 +94,11 @@ def _name_parts(person: Person) -> tuple[str, list[str], str]:
     return first, [surname, *parts], compact(" ".join(tokens))
 
 
+def _plain(word: str) -> str:
+    """Umlauts as OCR often reads them: "jähnigen" -> "jahnigen"."""
+    return word.translate(str.maketrans("äöü", "aou"))
+
+
 def _first_name_unique(first: str, reference: Reference) -> bool:
     return sum(_name_parts(p)[0] == first for p in reference.persons) == 1
 
@@ -130,6 +135,13 @@ def match_person(text: str, reference: Reference) -> tuple[Person | None, float,
                 surnames[0].startswith(r[:1]) and _ratio(r, surnames[0]) >= 0.7 for r in rest
             ):  # "Dirk Hi1bert"; but "Jörg Lammersdorf" is no Jörg Lämmerhirt
                 score = max(score, 0.8)
+            elif (
+                rest
+                and len(rest[0]) >= 2
+                and _plain(surnames[0]).startswith(_plain(rest[0]))
+                and _first_name_unique(first, reference)
+            ):  # "Eva Ja" (409486): the surname cut off, the first name the only Eva
+                score = max(score, 0.76)
             elif rest and score >= 0.7 and _first_name_unique(first, reference):
                 # "Dirk FUloert": the first name read right, the surname half read, no other Dirk
                 score = 0.76

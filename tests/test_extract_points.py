@@ -191,3 +191,11 @@ def test_603496_with_a_blank_line_between_the_paragraphs_and_a_word_broken() -> 
         "Die Leistung der Beschaf",
         "Die notwendigen Haushalt",
     ]
+
+
+def test_132046_wird_aufgefordert_tasks_the_stadtverwaltung() -> None:
+    assert points(corpus_text("132046"))[4][1] == "Verwaltung"
+
+
+def test_250486_an_appeal_to_units_the_reference_does_not_know_tasks_nobody() -> None:
+    assert [p[1] for p in points(corpus_text("250486"))] == [None, None, None]

@@ -67,3 +67,12 @@ def test_624009_a_role_continued_below_the_other_columns_role() -> None:
         ("Eva Jähnigen", "Beigeordnete für Umwelt und Kommunalwirtschaft"),
         ("Dirk Hilbert", "Oberbürgermeister"),
     ]
+
+
+def test_409486_a_surname_cut_off_after_two_letters_with_a_unique_first_name() -> None:
+    assert signed(corpus_text("409486")) == [("Eva Jähnigen", "Vorsitzende")]
+
+
+def test_409486_with_a_first_name_nobody_in_the_reference_has_is_no_match() -> None:
+    text = corpus_text("409486").replace("Eva Ja", "Ida Ja")
+    assert [s[0] for s in signed(text)] != ["Eva Jähnigen"]
