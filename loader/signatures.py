@@ -339,7 +339,9 @@ def parse_signatures(
             re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+(?: [A-ZÄÖÜ][a-zäöüß\-]+){1,3}", cleaned or "")
             and len(body) - len(cleaned) <= 2
         ):
-            names.append(_Name(line, None, cleaned))
+            # "Ida Ja": a surname cut to two letters is no name to publish
+            whole = len(re.sub(r"[^A-Za-zÄÖÜäöüß]", "", cleaned.split()[-1])) >= 3
+            names.append(_Name(line, None, cleaned if whole else ""))
 
     # drop first-name-only matches whose person holds no office named in the block
     role_norm = [vocab.normalise(r.text) for r in roles]
@@ -412,6 +414,8 @@ def parse_signatures(
                     f"signatory {n.written!r} not found in the reference data; kept as written",
                     span,
                 )
+                if n.written
+                else Warning(f"signatory {n.line.text!r} is no legible name; left empty", span)
             )
         out.append(
             Signatory(name, role, span, n.line.text, n.person.iri if n.person else None, matched)

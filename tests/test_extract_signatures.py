@@ -75,4 +75,6 @@ def test_409486_a_surname_cut_off_after_two_letters_with_a_unique_first_name() -
 
 def test_409486_with_a_first_name_nobody_in_the_reference_has_is_no_match() -> None:
     text = corpus_text("409486").replace("Eva Ja", "Ida Ja")
-    assert [s[0] for s in signed(text)] != ["Eva Jähnigen"]
+    ext = extract_text(text, "t.txt")
+    assert [(s.name, s.role) for s in ext.signatories] == [(None, "Vorsitzende")]
+    assert "signatory 'Ida Ja' is no legible name; left empty" in [w.message for w in ext.warnings]
