@@ -113,6 +113,51 @@ class Rows(Sequence[dict[str, Term | None]]):
     def __repr__(self) -> str:
         return f"Rows({list(self)!r})"
 
+    def plain(self) -> list[dict[str, str | int | float | bool | None]]:
+        """Each row as plain values (`Term.python`), read straight from the packed tuples: for
+        JSON and CSV, without making a `Term` per cell (a 3,755-row answer: most of its 77 ms of
+        turning rows into JSON was spent there)."""
+        columns = self._columns
+        convert = _plain_value
+        return [
+            {
+                c: None if t is None else convert(t[1], t[2])
+                for c, t in zip(columns, self._packed[i], strict=True)
+            }
+            for i in self._span
+        ]
+
+
+def _number_kind(datatype: str) -> type | None:
+    """The Python type `Term.python` gives a literal of this datatype (None: its text)."""
+    if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+        return int
+    if datatype.endswith(("#decimal", "#double", "#float")):
+        return float
+    if datatype.endswith("#boolean"):
+        return bool
+    return None
+
+
+_KINDS: dict[str, type | None] = {}
+
+
+def _plain_value(value: str, datatype: str | None) -> str | int | float | bool:
+    """`Term.python` of a packed term's value and datatype, the datatype's kind looked up once."""
+    if datatype is None:
+        return value
+    kind = _KINDS.get(datatype, ...)
+    if kind is ...:
+        kind = _KINDS[datatype] = _number_kind(datatype)
+    if kind is None:
+        return value
+    if kind is bool:
+        return value in ("true", "1")
+    try:
+        return kind(value)  # type: ignore[no-any-return]
+    except ValueError:
+        return value
+
 
 @dataclass(frozen=True)
 class SelectResult:

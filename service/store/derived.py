@@ -61,13 +61,13 @@ _INSERT = (
     "    rbd:statusDate ?status_date ; rbd:statusReport ?report } }\n"
 )
 
-# resolutions a graph's triples bear on: its points' and resolutions', and those whose points its
-# subjects report on (a status assertion's triples could sit in another graph than its rb:statusOf)
+# resolutions a graph's triples bear on: its points' and resolutions', and those of the points its
+# status assertions report on (each pattern a lookup: a subquery over all the graph's subjects
+# made Oxigraph join every rb:statusOf in the store, 11 ms a document at 1,000 resolutions)
 _MARK = f"""INSERT {{ GRAPH {_D} {{ ?stale rbd:stale true }} }} WHERE {{
   {{ GRAPH %(graph)s {{ ?x eli:is_part_of ?stale }} }}
   UNION {{ GRAPH %(graph)s {{ ?stale a rb:Resolution }} }}
-  UNION {{ {{ SELECT DISTINCT ?a WHERE {{ GRAPH %(graph)s {{ ?a ?p ?o }} }} }}
-          ?a rb:statusOf ?pt . ?pt eli:is_part_of ?stale }}
+  UNION {{ GRAPH %(graph)s {{ ?a rb:statusOf ?pt }} ?pt eli:is_part_of ?stale }}
 }}"""
 
 _RECOMPUTE_MARKED = (

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,14 +19,17 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
 )
 from werkzeug.http import http_date
 
 from service.errors import UserError
 from service.queries import QUERIES_DIR, NamedQuery, get_query, load_queries
 from service.store import SelectResult, Term
+from service.store.derived import DERIVED_GRAPH
 from service.store.view_cache import ViewCache
 from service.web import charts, feeds, get_store, i18n, paging, view_page, view_params, view_table
+from service.web.encode import csv_chunks, plain_rows, to_json
 from service.web.errors import wants_json
 from service.web.resource_links import labels_for
 from service.web.view_params import cached_select
@@ -36,6 +38,9 @@ from service.web.view_table import TableArgs
 bp = Blueprint("views", __name__)
 # not view parameters: output format, time limit (limits.py), page language, CSV for Excel
 RESERVED_ARGS = ("format", "timeout", "lang", "excel")
+# a CSV answer longer than this is streamed (no ETag then: it is not held whole to hash it)
+STREAM_CSV_ROWS = 2000
+_DERIVED_KEPT = f"SELECT ?s WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }} LIMIT 1"
 
 
 def queries_dir() -> Any:
@@ -45,6 +50,35 @@ def queries_dir() -> Any:
 def resolve_iri_params(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
     """Parameters as people give them (labels, slugs, paper numbers) turned into what they name."""
     return view_params.resolve(query, values)
+
+
+def bind_view(query: NamedQuery, values: dict[str, str]) -> str:
+    """The view bound to the values. Without ``as_of`` (the latest state), a view with a variant
+    in ``derived/`` beside it is answered by that variant, which reads each point's current status
+    from the derived graph the store keeps at every write (`service.store.derived`) instead of
+    grouping all status assertions on every request; the same columns and rows (tests compare
+    them). With ``as_of``, or on a store without derived facts (made by an older version: run
+    `ratsgraph derive`), the view itself computes the statuses from the assertions."""
+    resolved = resolve_iri_params(query, values)
+    bound = query.bind(resolved)  # checks the parameters as the view declares them
+    variant = load_queries(Path(queries_dir()) / "derived").get(query.name)
+    if variant is not None and not values.get("as_of") and _derived_kept():
+        return variant.bind({k: v for k, v in resolved.items() if k != "as_of"})
+    return bound
+
+
+def _derived_kept() -> bool:
+    """Whether the store holds derived facts: asked once per state of an embedded store; a remote
+    one is asked until it says yes (derived facts, once there, are kept by every write)."""
+    store = get_store()
+    generation = getattr(store, "generation", None)
+    memo: dict[int, tuple[Any, bool]] = current_app.extensions.setdefault("ratsgraph-derived", {})
+    known = memo.get(id(store))
+    if known is not None and (known[0] == generation if generation is not None else known[1]):
+        return known[1]
+    kept = bool(store.select(_DERIVED_KEPT).rows)
+    memo[id(store)] = (generation, kept)
+    return kept
 
 
 def _answer(bound: str, page: paging.Page, wanted: TableArgs, view: str) -> Answer:
@@ -113,7 +147,7 @@ def stale_headers(since: float | None) -> dict[str, str]:
 def run_view(name: str, values: dict[str, str]) -> SelectResult:
     """Bind and run one named view against the app's store."""
     query = get_query(name, queries_dir())
-    return cached_select(query.bind(resolve_iri_params(query, values)))
+    return cached_select(bind_view(query, values))
 
 
 def plain(term: Term | None) -> Any:
@@ -121,21 +155,12 @@ def plain(term: Term | None) -> Any:
 
 
 def rows_as_json(result: SelectResult) -> list[dict[str, Any]]:
-    return [{c: plain(row.get(c)) for c in result.columns} for row in result.rows]
+    return plain_rows(result)
 
 
 def as_csv(result: SelectResult, excel: bool = False) -> str:
-    """RFC 4180 CSV; for Excel (``excel=1``) with a byte order mark and semicolons, which a German
-    Excel opens as columns with its umlauts intact. (No ``sep=;`` line: Excel then ignores the
-    byte order mark and reads UTF-8 as ANSI.)"""
-    out = io.StringIO()
-    if excel:
-        out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in rows_as_json(result):
-        writer.writerow(["" if row[c] is None else row[c] for c in result.columns])
-    return out.getvalue()
+    """RFC 4180 CSV, whole (see `service.web.encode.csv_chunks`)."""
+    return "".join(csv_chunks(result, excel))
 
 
 @bp.get("/views/")
@@ -183,7 +208,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
     page = paging.requested_page()
     wanted = view_table.table_args(request.args, name)
-    bound = query.bind(resolve_iri_params(query, values))
+    bound = bind_view(query, values)
     answer = _answer(bound, page, wanted, name)
     result = answer.result
     following = paging.next_url(page) if answer.more else None
@@ -197,8 +222,9 @@ def view(name: str, fmt: str | None = None) -> Any:
     )
     if fmt == "csv":
         excel = request.args.get("excel") not in (None, "", "0")
+        large = len(result.rows) > STREAM_CSV_ROWS
         return Response(
-            as_csv(result, excel),
+            stream_with_context(csv_chunks(result, excel)) if large else as_csv(result, excel),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"', **links},
         )
@@ -206,7 +232,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         body = {
             "view": name,
             "columns": result.columns,
-            "rows": rows_as_json(result),
+            "rows": plain_rows(result),
             "offset": page.offset,
             "total": answer.total,
             "truncated": answer.more,
@@ -215,7 +241,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         }
         if computed_at is not None:  # an earlier state's answer; the fresh one is being computed
             body["computed_at"] = computed_at
-        return jsonify(body), 200, links
+        return Response(to_json(body), mimetype="application/json"), 200, links
     lang = i18n.page_lang()
     if fmt == "atom":
         feed = feeds.atom(query, values, result, lang)
@@ -261,7 +287,7 @@ def warm(app: Flask) -> threading.Thread | None:
         wanted = [(q, dict(parse_qsl(q.example))) for q in queries] + [(q, {}) for q in queries]
         for query, values in wanted:
             try:
-                text = query.bind(resolve_iri_params(query, values))
+                text = bind_view(query, values)
             except UserError:  # an example naming an actor this store does not have
                 continue
             if text not in bound:

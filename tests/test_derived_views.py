@@ -1,0 +1,106 @@
+"""open-points and actor-summary read the derived facts when no reference date is asked for: the
+same columns and rows, in the same order, as the view computing every status from the assertions,
+on the embedded store and on `oxigraph serve`; with `as_of` the view still computes from the
+assertions. (overdue has no variant: its cost is in finding passed deadlines, not statuses.)"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loader import SAMPLES_DIR
+from service.ingest.loading import load_paths
+from service.queries import QUERIES_DIR, get_query, load_queries
+from service.store import SelectResult, Store
+from service.store.derived import DERIVED_GRAPH, DERIVED_NS
+from service.web import create_app
+from service.web.view_params import cached_select
+from service.web.views import resolve_iri_params, run_view
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+CASES = [
+    ("open-points", {}),
+    ("open-points", {"actor": "Oberbürgermeister"}),
+    ("open-points", {"actor": "Jugendamt"}),
+    ("actor-summary", {}),
+    ("actor-summary", {"actor": "Jugendamt"}),
+]
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Forty generated resolutions with their status reports, and the two real samples."""
+    folder = tmp_path_factory.mktemp("views") / "docs"
+    generate(40, folder, seed=5)
+    (folder / "truth.jsonl").unlink()
+    for sample in SAMPLES_DIR.glob("*.txt"):
+        shutil.copy(sample, folder / sample.name)
+    return folder
+
+
+@pytest.fixture()
+def loaded(fresh_store: Store, documents: Path) -> Iterator[Store]:
+    assert all(r.ok for r in load_paths(fresh_store, [documents]))
+    yield fresh_store
+
+
+def from_assertions(name: str, values: dict[str, str]) -> SelectResult:
+    """The view's own text (statuses grouped from the assertions), bound as the view binds it."""
+    query = get_query(name, QUERIES_DIR)
+    return cached_select(query.bind(resolve_iri_params(query, values)))
+
+
+@pytest.mark.parametrize(("name", "values"), CASES, ids=lambda c: str(c))
+def test_without_as_of_a_view_answers_from_the_derived_facts_as_from_the_assertions(
+    loaded: Store, name: str, values: dict[str, str]
+) -> None:
+    app = create_app({"TESTING": True, "VIEW_WARM": False}, store=loaded)
+    with app.app_context():
+        derived = run_view(name, values)
+        expected = from_assertions(name, values)
+    assert DERIVED_GRAPH in load_queries(QUERIES_DIR / "derived")[name].text
+    assert derived.columns == expected.columns
+    assert list(derived.rows) == list(expected.rows)
+    assert len(expected.rows) > 0
+
+
+def test_the_view_reads_the_derived_graph_and_as_of_still_reads_the_assertions(
+    loaded: Store,
+) -> None:
+    """A derived fact changed behind ratsgraph's back shows in the view without a date only."""
+    app = create_app({"TESTING": True, "VIEW_WARM": False}, store=loaded)
+    client = app.test_client()
+    url = "/views/actor-summary.json?actor=Jugendamt"
+    before = client.get(url).get_json()["rows"]
+    point = loaded.select(
+        f"SELECT ?p WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?p <{DERIVED_NS}status> 'offen' }}"
+        " ?p <https://w3id.org/ratsgraph/ontology#delegation>/<https://w3id.org/ratsgraph/ontology#actor>"
+        " <https://w3id.org/ratsgraph/id/dresden/unit/jugendamt> } LIMIT 1"
+    ).rows[0]["p"]
+    tamper = (
+        f"DELETE DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <{point.value}> <{DERIVED_NS}status> 'offen' }} }} ;"
+        f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <{point.value}> <{DERIVED_NS}status> 'umgesetzt' }} }}"
+    )
+    if hasattr(loaded, "update"):
+        loaded.update(tamper)  # type: ignore[attr-defined]
+    else:
+        loaded._store.update(tamper)  # type: ignore[attr-defined]
+        loaded.generation += 1  # type: ignore[attr-defined]
+    after = client.get(url).get_json()["rows"]
+    assert (after[0]["offen"], after[0]["umgesetzt"]) == (
+        before[0]["offen"] - 1,
+        before[0]["umgesetzt"] + 1,
+    )
+    dated = client.get(url + "&as_of=2099-01-01").get_json()["rows"]
+    assert (dated[0]["offen"], dated[0]["umgesetzt"]) == (
+        before[0]["offen"],
+        before[0]["umgesetzt"],
+    )
