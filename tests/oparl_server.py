@@ -188,7 +188,8 @@ class Council:
         quirks: set[str] | None = None,
     ) -> None:
         self.name, self.origin, self.body, self.lists = name, origin, body, lists
-        # "no-modified-since": answers 404 to any modified_since (Sternberg, Somacos in the field);
+        # "no-modified-since": answers 404 to any modified_since (Sternberg);
+        # "raw-modified-since": 404 to a percent-encoded modified_since, takes it raw (Somacos);
         # "control-chars": raw control characters inside JSON strings (Somacos, Braunschweig);
         # "object-for-list": the body list answers with the Body object itself (Sternberg, Krefeld)
         self.quirks = quirks or set()
@@ -256,8 +257,11 @@ class VendorServer:
                 return 200, self._json(c, self._body(c))
             return 200, self._json(c, {"data": [self._body(c)], "links": {}})
         if rest.startswith("lists/") and rest[6:] in c.lists:
-            since = params.get("modified_since", [""])[0]
-            if since and "no-modified-since" in c.quirks:
+            since = params.get("modified_since", [""])[0].replace(" ", "+")  # a raw "+"
+            refused = "no-modified-since" in c.quirks or (
+                "raw-modified-since" in c.quirks and "%3A" in query
+            )
+            if since and refused:
                 error = {"error": "Die angeforderte Ressource wurde nicht gefunden.", "code": 802}
                 return 404, json.dumps(error, ensure_ascii=False).encode()
             items = [o for o in c.lists[rest[6:]] if o.get("modified", "") >= since]

@@ -40,13 +40,15 @@ def koeln() -> Council:
 
 
 def wuppertal() -> Council:
-    """Somacos (oparl.wuppertal.de, OParl 1.0): a meeting whose organizations do not resolve."""
+    """Somacos (oparl.wuppertal.de, OParl 1.0): a meeting whose organizations do not resolve;
+    modified_since is taken only unencoded."""
     objs = {type_name(o): o for o in vendor_objects("wuppertal")}
     return Council(
         "wuppertal",
         "http://oparl.wuppertal.de/oparl/",
         objs["Body"],
         {"organization": [], "meeting": [objs["Meeting"]]},
+        quirks={"raw-modified-since"},
     )
 
 
@@ -282,10 +284,44 @@ def test_a_server_refusing_modified_since_is_listed_in_full_and_the_run_complete
     again = run(store, server.system_url("krefeld"), tmp)
     lists = f"{server.base}krefeld/lists/"
     assert again.complete and again.failures == []
+    # once, for the first list (asked encoded, then raw); the other lists are listed in full
     assert [w[1].split(" (")[0] for w in again.warnings if w[0].startswith(lists)] == [
         "the server refuses modified_since"
-    ] * 3
+    ]
     assert dict(again.unchanged) == {"Body": 1, "File": 1}
+    before = len(server.requests)
+    third = run(store, server.system_url("krefeld"), tmp)
+    asked = [r for r in server.requests[before:] if r.startswith("/krefeld/lists/")]
+    assert (third.complete, asked) == (
+        True,
+        ["/krefeld/lists/organization", "/krefeld/lists/paper", "/krefeld/lists/file"],
+    )
+
+
+def test_a_server_taking_modified_since_only_unencoded_is_asked_so_from_then_on(vendors) -> None:
+    store, _, server, tmp = vendors
+    before = len(server.requests)
+    second = run(store, server.system_url("wuppertal"), tmp)
+    third = run(store, server.system_url("wuppertal"), tmp)
+    asked = [
+        (r.split("?")[0].rsplit("/", 1)[1], "encoded" if "%3A" in r else "raw")
+        for r in server.requests[before:]
+        if "/wuppertal/lists/" in r
+    ]
+    assert (second.complete, third.complete, second.warnings, third.warnings) == (
+        True,
+        True,
+        [],
+        [],
+    )
+    # the first list: the encoded form refused, the raw one taken; after that raw at once
+    assert asked == [
+        ("organization", "encoded"),
+        ("organization", "raw"),
+        ("meeting", "raw"),
+        ("organization", "raw"),
+        ("meeting", "raw"),
+    ]
 
 
 def test_a_deleted_paper_vanishes_from_the_graph_and_its_page(tmp_path) -> None:

@@ -122,7 +122,10 @@ class Importer:
         self._reference()
         if body:
             self._object("Body", body)
-        since = self.bs.complete_since if isinstance(self.source, HttpSource) else None
+        since = None
+        if isinstance(self.source, HttpSource):
+            since = self.bs.complete_since
+            self.source.since_form = self.bs.since_form or "encoded"
         # A body without a file list (OParl 1.0), and a dump without File objects of its own,
         # have their files only inside papers and meetings: those are imported after the lists.
         if isinstance(self.source, FolderSource):
@@ -137,6 +140,8 @@ class Importer:
                 self._object(kind, obj)
                 if embedded:
                     files.update((f["id"], f) for f in embedded_files(obj))
+        if isinstance(self.source, HttpSource):
+            self.bs.since_form = self.source.since_form
         for fid, obj in files.items():
             if fid not in self._done:
                 self._file(obj)

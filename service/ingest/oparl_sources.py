@@ -173,6 +173,15 @@ def with_query(url: str, **params: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
+def _since_url(url: str, since: str | None, form: str) -> str:
+    """A list's URL asking for what changed since ``since``, in the form the server takes."""
+    if not since or form == "none":
+        return url
+    if form == "raw":
+        return f"{url}{'&' if '?' in url else '?'}modified_since={since}"
+    return with_query(url, modified_since=since)
+
+
 class HttpSource:
     """An OParl endpoint: the System object's URL (or a Body's), its bodies and their lists."""
 
@@ -181,6 +190,8 @@ class HttpSource:
         self.http = http or Http()
         self.failures: list[FetchError] = []  # pages that could not be read: the run is incomplete
         self.warnings: list[tuple[str, str]] = []  # quirks worked around
+        # how the server takes modified_since: "encoded" (as it should), "raw" (Somacos), "none"
+        self.since_form = "encoded"
 
     def key(self, body: dict[str, Any]) -> str:
         """What the import state of a body is kept under: its URL."""
@@ -198,9 +209,13 @@ class HttpSource:
 
     def pages(self, url: str, modified_since: str | None) -> Iterator[Any]:
         """Every item of a paginated list; a page that fails ends the list and is remembered.
-        A server that refuses ``modified_since`` (4xx on the first page) is asked for the whole
-        list instead: slower, but the import goes on (unchanged objects are not written again)."""
-        next_url: str | None = with_query(url, modified_since=modified_since or "")
+
+        A server that refuses ``modified_since`` (4xx on the first page) is asked again with the
+        value unencoded (Somacos reads only that form), then for the whole list: slower, but the
+        import goes on (unchanged objects are not written again). What worked is kept in
+        ``since_form`` for the next lists and runs."""
+        form = self.since_form if modified_since else "none"
+        next_url: str | None = _since_url(url, modified_since, form)
         seen: set[str] = set()
         first = True
         while next_url and next_url not in seen:
@@ -209,20 +224,17 @@ class HttpSource:
             try:
                 page = self.http.get_json(current)
             except FetchError as e:
-                if (
-                    first
-                    and modified_since
-                    and e.status
-                    and 400 <= e.status < 500
-                    and e.status != 429
-                ):
-                    self.warnings.append(
-                        (
-                            current,
-                            f"the server refuses modified_since ({e.reason}): listing everything",
+                refused = e.status is not None and 400 <= e.status < 500 and e.status != 429
+                if first and modified_since and refused and form != "none":
+                    self.since_form = "raw" if form == "encoded" else "none"
+                    if self.since_form == "none":
+                        self.warnings.append(
+                            (
+                                current,
+                                f"the server refuses modified_since ({e.reason}): listing everything",
+                            )
                         )
-                    )
-                    yield from self.pages(url, None)
+                    yield from self.pages(url, modified_since)
                     return
                 self.failures.append(e)
                 return

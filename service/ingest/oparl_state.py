@@ -59,6 +59,8 @@ class BodyState:
         self.key = key
         self.slug: str | None = data.get("slug")  # the body's IRIs: stable once chosen
         self.complete_since: str | None = data.get("complete_since")
+        # how its server takes modified_since ("encoded", "raw", "none"), once learned
+        self.since_form: str | None = data.get("since_form")
         self.hashes: dict[str, str] = data.get("hashes", {})
         # OParl id -> the named graph it was stored in (a deletion replaces exactly that one)
         self.graphs: dict[str, str] = data.get("graphs", {})
@@ -72,6 +74,7 @@ class BodyState:
         return {
             "slug": self.slug,
             "complete_since": self.complete_since,
+            "since_form": self.since_form,
             "hashes": self.hashes,
             "graphs": self.graphs,
             "files": self.files,
