@@ -80,7 +80,7 @@ def test_the_chart_page_needs_no_script_and_links_its_data(client) -> None:  # n
         (
             "/charts/nope.svg",
             404,
-            "no chart named 'nope'; available: points-by-status, overdue-by-actor, status-over-time",
+            "no chart named 'nope'; available: points-by-status, overdue-by-actor, status-over-time, committee-years",
         ),
         (
             "/charts/overdue-by-actor.svg?akteur=x",
@@ -117,3 +117,41 @@ def test_status_over_the_years_from_the_first_decision_to_today(client) -> None:
     assert (
         '<a href="/charts/status-over-time?actor=Jugendamt" id="chart-time">Verlauf</a>' in summary
     )
+
+
+JHA = "https://w3id.org/ratsgraph/id/dresden/committee/jha"
+
+
+def test_committee_years_view_counts_resolutions_and_open_points(client) -> None:  # noqa: ANN001
+    def counts(url: str) -> list[tuple]:
+        rows = client.get(url).get_json()["rows"]
+        return [
+            (r["committee"], r["year"], r["resolutions"], r["points"], r["open_points"])
+            for r in rows
+        ]
+
+    # V2620/23 (JHA/061/2024): one delegated point, reported 'fortlaufend'; V1106/21 (2022): four
+    assert counts("/views/committee-years.json") == [(JHA, 2024, 1, 1, 1), (JHA, 2022, 1, 4, 4)]
+    assert counts("/views/committee-years.json?committee=jha&as_of=31.12.2022") == [
+        (JHA, 2022, 1, 4, 4)
+    ]
+    assert counts("/views/committee-years.json?as_of=2022-10-12") == []
+
+
+def test_resolutions_and_open_points_per_committee_and_year_side_by_side(client) -> None:  # noqa: ANN001
+    assert drawn(client, "/charts/committee-years.svg") == (
+        "Beschlüsse und offene Punkte je Gremium und Jahr",
+        [
+            "Jugendhilfeausschuss 2024 – Beschlüsse: 1",
+            "Jugendhilfeausschuss 2024 – offene Punkte: 1",
+            "Jugendhilfeausschuss 2022 – Beschlüsse: 1",
+            "Jugendhilfeausschuss 2022 – offene Punkte: 4",
+        ],
+    )
+    assert table(client, "/charts/committee-years.csv?lang=en") == [
+        ["committee_year", "committee", "resolutions", "open_points"],
+        ["Jugendhilfeausschuss 2024", JHA, "1", "1"],
+        ["Jugendhilfeausschuss 2022", JHA, "1", "4"],
+    ]
+    html = client.get("/views/committee-years").get_data(as_text=True)
+    assert '<a href="/charts/committee-years" id="chart">Diagramm</a>' in html

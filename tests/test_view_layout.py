@@ -35,6 +35,8 @@ VIEWS = [
     "/views/",
     "/charts/points-by-status?as_of=01.01.2024",
     "/charts/status-over-time?actor=Oberbürgermeister",
+    "/views/committee-years",
+    "/charts/committee-years",
 ]
 
 

@@ -3,6 +3,8 @@ with its numbers as CSV beside it and as a table under it.
 
 * `points-by-status`: per actor, its delegated points by status (from the view actor-summary);
 * `overdue-by-actor`: per actor, its overdue points (from the view overdue);
+* `committee-years`: per committee and year, its resolutions and their open points (from the view
+  committee-years), side by side;
 * `status-over-time`: the delegated points (of one actor, `actor=`, or all) by status as they stood
   at the end of each of the last ten years and today (actor-summary `as_of` each day; eleven
   computations, each cached per state of the store like any view answer).
@@ -48,6 +50,10 @@ TITLES = {
     ),
 }
 YEARS = 10  # year ends drawn before today
+TITLES["committee-years"] = (
+    "Beschlüsse und offene Punkte je Gremium und Jahr",
+    "Resolutions and open points per committee and year",
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Chart:
     series: tuple[tuple[str, str, str], ...]  # (key, label, colour)
     bars: tuple[Bar, ...]
     csv_head: tuple[str, str] = ("actor_label", "actor")  # what a bar's label and link are
+    stacked: bool = True  # parts of one whole; False: side by side (different things)
 
 
 def run_view(name: str, values: dict[str, str] | None = None) -> SelectResult:
@@ -134,28 +141,65 @@ def status_over_time(lang: str) -> Chart:
     return Chart("status-over-time", title, series, tuple(bars), ("as_of", "view"))
 
 
+def committee_years(lang: str) -> Chart:
+    result = run_view("committee-years")
+    bars = []
+    for row in result.rows:
+        committee, label, year = row.get("committee"), row.get("committee_label"), row.get("year")
+        name = label.value if label else (committee.value.rsplit("/", 1)[-1] if committee else "?")
+        values = tuple(
+            int(row[k].value) if row.get(k) else 0 for k in ("resolutions", "open_points")
+        )
+        key = f"{name} {year.value if year else ''}".strip()
+        bars.append(Bar(key, committee.value if committee else None, values))
+    de = lang == "de"
+    series = (
+        ("resolutions", "Beschlüsse" if de else "resolutions", "#0072b2"),
+        ("open_points", "offene Punkte" if de else "open points", "#b35806"),
+    )
+    title = TITLES["committee-years"][not de]
+    return Chart(
+        "committee-years", title, series, tuple(bars), ("committee_year", "committee"), False
+    )
+
+
 BUILDERS = {
     "points-by-status": points_by_status,
     "overdue-by-actor": overdue_by_actor,
     "status-over-time": status_over_time,
+    "committee-years": committee_years,
 }
 
 
+def amount(chart: Chart, n: int, label: str) -> str:
+    """'3 offen' for the parts of a whole (statuses read as adjectives), 'Beschlüsse: 1' for
+    things counted side by side (so no noun needs its singular)."""
+    return f"{n} {label}" if chart.stacked else f"{label}: {n}"
+
+
 def svg(chart: Chart, lang: str) -> str:
-    """Horizontal stacked bars, one per actor, labelled, with a legend; readable without colour
-    (each segment carries its number) and by screen readers (role=img, title, desc)."""
-    width, left, bar_h, gap, top = 720, 230, 22, 8, 44
-    most = max((sum(b.values) for b in chart.bars), default=0) or 1
-    scale = (width - left - 50) / most
-    height = top + len(chart.bars) * (bar_h + gap) + 10
+    """Horizontal bars, one row per actor (or day, or committee and year), labelled, with a legend:
+    stacked parts of one whole, or side by side where the series are different things (resolutions
+    and open points). Readable without colour (each bar carries its number) and by screen readers
+    (role=img, title, desc)."""
+    width, left, gap, top = 720, 230, 8, 44
+    lanes = 1 if chart.stacked else len(chart.series)
+    bar_h = 22 if chart.stacked else 16
+    row_h = bar_h * lanes
+    most = max((sum(b.values) if chart.stacked else max(b.values) for b in chart.bars), default=0)
+    scale = (width - left - 50) / (most or 1)
+    height = top + len(chart.bars) * (row_h + gap) + 10
     desc = "; ".join(
-        f"{b.label}: "
-        + ", ".join(f"{n} {s[1]}" for n, s in zip(b.values, chart.series, strict=True) if n)
+        f"{b.label}{': ' if chart.stacked else ' – '}"
+        + ", ".join(
+            amount(chart, n, s[1]) for n, s in zip(b.values, chart.series, strict=True) if n
+        )
         for b in chart.bars
     )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="chart-title chart-desc" font-family="system-ui, sans-serif" font-size="13">',
+        f'role="img" aria-labelledby="chart-title chart-desc" font-family="system-ui, sans-serif" '
+        f'font-size="13">',
         f'<title id="chart-title">{escape(chart.title)}</title>',
         f'<desc id="chart-desc">{escape(desc or i18n.TEXT[lang]["none"])}</desc>',
     ]
@@ -164,30 +208,42 @@ def svg(chart: Chart, lang: str) -> str:
         out.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{colour}"/>')
         out.append(f'<text x="{x + 18}" y="20">{escape(label)}</text>')
         x += 24 + 8 * len(label)
+    sep = ": " if chart.stacked else " – "
     for i, bar in enumerate(chart.bars):
-        y = top + i * (bar_h + gap)
+        y = top + i * (row_h + gap)
         name = bar.label if len(bar.label) <= 32 else bar.label[:31] + "…"
         out.append(
-            f'<text x="{left - 8}" y="{y + bar_h - 6}" text-anchor="end"><title>{escape(bar.label)}</title>'
-            f"{escape(name)}</text>"
+            f'<text x="{left - 8}" y="{y + row_h / 2 + 5:.0f}" text-anchor="end">'
+            f"<title>{escape(bar.label)}</title>{escape(name)}</text>"
         )
         x = float(left)
-        for n, (_key, label, colour) in zip(bar.values, chart.series, strict=True):
-            if not n:
-                continue
+        for lane, (n, (_key, label, colour)) in enumerate(
+            zip(bar.values, chart.series, strict=True)
+        ):
+            y_bar = y if chart.stacked else y + lane * bar_h
+            if not chart.stacked:
+                x = float(left)
             w = n * scale
-            out.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}">'
-                f"<title>{escape(bar.label)}: {n} {escape(label)}</title></rect>"
-            )
-            if w >= 18:
+            if n:
                 out.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h - 6}" text-anchor="middle" fill="#fff">{n}</text>'
+                    f'<rect x="{x:.1f}" y="{y_bar}" width="{w:.1f}" height="{bar_h - 1}" '
+                    f'fill="{colour}"><title>{escape(bar.label)}{sep}{escape(amount(chart, n, label))}'
+                    f"</title></rect>"
+                )
+            if chart.stacked and w >= 18:
+                out.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y_bar + bar_h - 6}" text-anchor="middle" '
+                    f'fill="#fff">{n}</text>'
+                )
+            if not chart.stacked:
+                out.append(
+                    f'<text x="{x + w + 6:.1f}" y="{y_bar + bar_h - 4}" fill="#333">{n}</text>'
                 )
             x += w
-        out.append(
-            f'<text x="{x + 6:.1f}" y="{y + bar_h - 6}" fill="#333">{sum(bar.values)}</text>'
-        )
+        if chart.stacked:
+            out.append(
+                f'<text x="{x + 6:.1f}" y="{y + bar_h - 6}" fill="#333">{sum(bar.values)}</text>'
+            )
     if not chart.bars:
         out.append(f'<text x="{left}" y="{top + 16}">{escape(i18n.TEXT[lang]["none"])}</text>')
     out.append("</svg>")

@@ -14,7 +14,11 @@ from service.web.i18n import TEXT, count, number
 from service.web.view_table import TableArgs
 
 FORMATS = ("json", "csv", "atom")
-CHARTS = {"actor-summary": "points-by-status", "overdue": "overdue-by-actor"}  # view -> its chart
+CHARTS = {  # view -> its chart
+    "actor-summary": "points-by-status",
+    "overdue": "overdue-by-actor",
+    "committee-years": "committee-years",
+}
 CHART_VIEWS = {**{c: v for v, c in CHARTS.items()}, "status-over-time": "actor-summary"}
 
 
