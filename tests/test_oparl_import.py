@@ -313,3 +313,20 @@ def test_the_graphs_of_the_oparl_objects_satisfy_the_shapes(folder) -> None:
     result = validate(oparl, extra=reference_graph("dresden"))
     assert [str(v) for v in result.violations] == []
     assert result.conforms
+
+
+def test_a_mirror_named_like_a_council_with_reference_data_is_imported_under_it_with_a_warning(
+    tmp_path,
+) -> None:
+    # The test server names its body "Landeshauptstadt Dresden" but is not oparl.dresden.de.
+    with OParlServer({}) as server:
+        store, report = fresh(tmp_path, server.system_url)
+        body = server.base + "bodies/0001"
+    assert (report.complete, report.bodies) == (True, {body: "dresden"})
+    assert report.warnings == [
+        (
+            body,
+            "imported as 'dresden', whose reference data names another OParl body URL: right for "
+            "a mirror of that council; otherwise import it with --body SLUG into a fresh state",
+        )
+    ]

@@ -35,7 +35,7 @@ from loader.oparl import (
     map_object,
     tombstone,
 )
-from loader.oparl_body import body_slug, check_slug, normal_url
+from loader.oparl_body import body_slug, check_slug, normal_url, reference_body_of
 from loader.oparl_legacy import local_id, type_name
 from loader.reference import REFERENCE_DIR, has_reference, reference_or_empty
 from loader.vocab import FOAF, RB, RDF
@@ -173,6 +173,16 @@ class Importer:
                 )
         if bs.slug is None and body.get("id"):
             self._refuse_collision(chosen, str(body["id"]))
+            named = reference_body_of(str(body["id"]))
+            if has_reference(chosen) and named != chosen:
+                self.report.warnings.append(
+                    (
+                        str(body["id"]),
+                        f"imported as {chosen!r}, whose reference data names another OParl body "
+                        "URL: right for a mirror of that council; otherwise import it with "
+                        "--body SLUG into a fresh state",
+                    )
+                )
         return chosen
 
     def _refuse_collision(self, slug: str, body_id: str) -> None:
