@@ -15,7 +15,7 @@ import re
 
 from loader.dates import parse_date
 from loader.model import Extraction, Point, Span
-from loader.status import DONE, DONE_OTHERWISE, ONGOING, PENDING, WILL
+from loader.status import DONE, DONE_OTHERWISE, ONGOING, PENDING, WILL, ocr_letters
 
 AS_PRINTED = 0.95  # read from its labelled place without correction
 CORRECTED = 0.8  # read through OCR damage that had to be corrected or decided
@@ -36,7 +36,7 @@ def _warned(ext: Extraction, span: Span | None, *words: str) -> bool:
 
 
 def _status(point: Point) -> float:
-    note = point.status_note or ""
+    note = ocr_letters(point.status_note or "")
     said = any(p.search(note) for p in (DONE, DONE_OTHERWISE, ONGOING, PENDING, WILL))
     return 0.85 if said else DEFAULT
 

@@ -60,6 +60,15 @@ def is_final(text: str) -> bool | None:
     return None
 
 
+def ocr_letters(text: str) -> str:
+    """A capital I between small letters read as the l it stands for ("erhaIten" -> "erhalten").
+
+    >>> ocr_letters("hat das Amt erhaIten; Iaut Plan")
+    'hat das Amt erhalten; Iaut Plan'
+    """
+    return re.sub(r"(?<=[a-zäöüß])I(?=[a-zäöüß])", "l", text)
+
+
 def classify(note: str | None, final: bool | None) -> str | None:
     """The status a report's own prose gives a point: umgesetzt, fortlaufend or in_umsetzung.
 
@@ -79,6 +88,7 @@ def classify(note: str | None, final: bool | None) -> str | None:
     """
     if not note or not note.strip():
         return None
+    note = ocr_letters(note)
     letters = re.sub(r"[^a-zäöüß]", "", note.replace("I", "l").lower())
     if ONGOING.search(note) or "fortlaufend" in letters:
         return "fortlaufend"

@@ -20,7 +20,7 @@ def header(text: str) -> tuple:
 
 def test_436691_a_letter_spaced_beschlussausfertigung_of_an_ortschaftsrat() -> None:
     assert header(corpus_text("436691")) == (
-        "Beschlussausfertigung", "A-CB0129/17", "OSR CB/031/2017", "2017-05-09", 1
+        "Beschlussausfertigung", "A-CB0129/17", "OSR CB/031/2017", "2017-05-09", 2
     )  # fmt: skip
 
 

@@ -18,6 +18,12 @@ FILES = [
     CORPUS / "ratsinfo" / "files" / "249931.txt",
     CORPUS / "ratsinfo" / "files" / "258867.txt",
     CORPUS / "ratsinfo" / "files" / "226460.txt",
+    # issue 12: layouts first seen on unseen documents (quoted intro, two resolutions, Pi/Pl, a
+    # Betriebsausschuss, a letter-spaced heading, unnumbered decision paragraphs)
+    *(
+        CORPUS / "unlabelled" / "files" / f"{i}.txt"
+        for i in ("334090", "244117", "586983", "409486", "436691", "603496")
+    ),
 ]
 FILES = [f for f in FILES if f.is_file()]
 pytestmark = pytest.mark.skipif(not FILES, reason="corpus not found")

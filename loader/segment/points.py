@@ -13,7 +13,7 @@ from loader.segment.layout import (
     paragraphs,
     trim_end,
 )
-from loader.text import dehyphenate
+from loader.text import PAGE_MARKER, dehyphenate
 
 STATUTE = re.compile(r"^\s*(?:Vom\s+\d{1,2}\.\s*\w+\s+\d{4}|§\s*\d+\s*)$", re.M)
 NUMBERED = re.compile(r"^[ \t]*[„\"“]?[ \t]*(?P<n>\d{1,2})\.(?=[ \t]|$|[„\"“])[ \t]*[„\"“,]*[ \t]*")
@@ -35,9 +35,15 @@ def numbered(content: str) -> tuple[int, int] | None:
 
 
 def strip_open_quote(text: str, pos: int, end: int) -> int:
-    """``pos`` moved past leading whitespace and one opening quote."""
-    while pos < end and text[pos] in " \t\n":
-        pos += 1
+    """``pos`` moved past leading whitespace, page markers ("3.", "-5-", "„Der …") and one opening
+    quote."""
+    while pos < end:
+        while pos < end and text[pos] in " \t\n\f\r":
+            pos += 1
+        marker = PAGE_MARKER.match(text, pos)
+        if not marker or marker.end() == pos or marker.end() > end:
+            break
+        pos = marker.end()
     m = OPEN_QUOTE.match(text, pos)
     if m:
         pos = m.end()
@@ -159,7 +165,9 @@ def normative(paragraph: str) -> bool:
 
 
 # "Der Stadtrat beschließt:" alone: it opens the resolution and is no point of it.
-PREAMBLE = re.compile(r"\s*(?:Der|Die|Das)\s[^\n]{0,90}?\bbeschlie(?:ß|ss)t\s*:[ \t]*(?:\n|\Z)")
+PREAMBLE = re.compile(
+    r"\s*(?:Der|Die|Das)\s[^\n]{0,90}?\bbesch[lI1|i][iIl1|!]e(?:ß|ss|B)t\s*:[ \t]*(?:\n|\Z)"
+)
 _NUMBER_BEFORE = re.compile(r"(?:^|\n)[ \t]*[„\"“]?[ \t]*\d{1,2}\.[ \t„\"“,]*\s*\Z")
 
 
@@ -195,7 +203,7 @@ def split_resolution(text: str, start: int, end: int, skip, layout: Layout) -> l
     if intro:
         layout.intro = intro
         head = start
-        pre = PREAMBLE.match(text, start, intro[0])
+        pre = PREAMBLE.match(text, strip_open_quote(text, start, intro[0]), intro[0])
         if pre:
             head = pre.end()
         before = (
