@@ -31,11 +31,24 @@ def view_path(query: NamedQuery) -> dict[str, Any]:
         }
         for p in query.params
     ]
+    params += [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": f"{meaning}; a filter is COLUMN__exact=VALUE or COLUMN__contains=TEXT",
+            "schema": {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        }
+        for name, meaning in (
+            ("_sort", "a column to sort the rows by, ascending"),
+            ("_sort_desc", "a column to sort the rows by, descending"),
+        )
+    ]
     params.append({"$ref": "#/components/parameters/timeout"})
     return {
         "get": {
-            "summary": query.title,
-            "description": query.description,
+            "summary": f"{query.title} / {query.title_en}" if query.title_en else query.title,
+            "description": query.description_en or query.description,
             "parameters": params,
             "responses": {
                 "200": {
