@@ -20,6 +20,20 @@ def graph_hash(g: Graph) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
+def is_pdf(obj: dict[str, Any]) -> bool:
+    """Whether a File is a PDF: its mimeType says so (CC e-gov writes just "pdf"), or it gives
+    none and its file name ends in .pdf, or it gives neither.
+
+    >>> [is_pdf(f) for f in ({"mimeType": "pdf"}, {"mimeType": "docx"}, {"fileName": "a.PDF"}, {})]
+    [True, False, True, True]
+    """
+    mime = str(obj.get("mimeType") or "").strip().lower()
+    if mime:
+        return mime in ("application/pdf", "pdf", "application/x-pdf")
+    name = str(obj.get("fileName") or "")
+    return not name or name.lower().endswith(".pdf")
+
+
 def embedded_files(obj: Any) -> list[dict[str, Any]]:
     """The File objects written out inside a paper or meeting (main, auxiliary, resolution files,
     invitation, protocols)."""
@@ -64,4 +78,12 @@ def read_file_text(data: bytes, suffix: str, where: str) -> str:
         return read_text(path)
 
 
-__all__ = ["embedded_files", "graph_hash", "ids_of", "links_digest", "objects_of", "read_file_text"]
+__all__ = [
+    "embedded_files",
+    "graph_hash",
+    "is_pdf",
+    "ids_of",
+    "links_digest",
+    "objects_of",
+    "read_file_text",
+]

@@ -49,6 +49,7 @@ from service.ingest.oparl_files import (
     embedded_files,
     graph_hash,
     ids_of,
+    is_pdf,
     links_digest,
     read_file_text,
 )
@@ -367,7 +368,7 @@ class Importer:
             return self.source.text_of(obj), ".txt"
         if isinstance(obj.get("text"), str) and obj["text"].strip():
             return obj["text"].encode("utf-8"), ".txt"
-        if obj.get("mimeType", "application/pdf") == "application/pdf" and self.file_pattern.search(
+        if is_pdf(obj) and self.file_pattern.search(
             str(obj.get("name") or obj.get("fileName") or "")
         ):
             return self.source.file_bytes(obj), ".pdf"
