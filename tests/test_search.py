@@ -17,7 +17,7 @@ from loader import SAMPLES_DIR
 from service.ingest.loading import load_paths
 from service.search import SearchService, index_path
 from service.store import EmbeddedStore
-from service.web import create_app
+from service.web import create_app, get_store
 
 from .conftest import CORPUS, ROOT
 
@@ -154,6 +154,30 @@ def test_the_index_follows_load_reload_and_delete(tmp_path: Path) -> None:
     store.close()
     assert index_path(tmp_path / "store") == tmp_path / "store.search.sqlite"
     assert (tmp_path / "store.search.sqlite").is_file()
+
+
+def test_a_write_through_the_server_is_indexed_at_once(tmp_path: Path) -> None:
+    """An upload or delete over the API indexes its graph right away (no search has to compare
+    every graph of the store afterwards)."""
+    store = EmbeddedStore(tmp_path / "store")
+    kontrolle = next(SAMPLES_DIR.glob("*Beschlusskontrolle*.txt"))
+    load_paths(store, [kontrolle])
+    app = create_app({"TESTING": True, "WRITE_TOKEN": "secret"}, store=store)
+    client = app.test_client()
+    assert search(client, "Öffnung")["total"] == 0  # the first search syncs
+    with app.app_context():
+        service = SearchService.of(get_store())
+    auth = {"Authorization": "Bearer secret"}
+    upload = client.post("/api/documents", headers=auth,
+                         data={"file": (io.BytesIO(SAMPLE_BA.read_bytes()), SAMPLE_BA.name)})  # fmt: skip
+    assert upload.status_code == 201, upload.get_json()
+    # the index itself, before any search could sync it
+    assert V1106 in {h.iri for h in service.index.search("Öffnung").hits}
+    assert client.delete("/api/documents/JHA-042-2022_V1106-21_Beschlussausfertigung",
+                         headers=auth).status_code == 200  # fmt: skip
+    assert service.index.search("Öffnung").total == 0
+    assert search(client, "Frühe Hilfen")["total"] > 0  # the other document stays
+    store.close()
 
 
 def test_a_store_written_by_another_process_is_synced_and_reindex_rebuilds(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from service.ingest.loading import (
     write_prepared,
 )
 from service.queries import get_query
+from service.search import SearchService
 from service.store.stoppable import QueryStopped, run_stoppable
 from service.web import get_store
 from service.web.auth import write_route
@@ -93,7 +94,10 @@ def load_upload(name: str, data: bytes) -> dict[str, Any]:
                 "was stopped; nothing was loaded"
             )
             result, ntriples = FileResult(str(path), False, reason), ""
-        return _report(write_prepared(store, result, ntriples), safe, Path(tmp))
+        written = write_prepared(store, result, ntriples)
+        if written.ok and written.graph:
+            SearchService.of(store).wrote(written.graph)  # the search index follows at once
+        return _report(written, safe, Path(tmp))
 
 
 def _uploads() -> list[tuple[str, bytes]]:
@@ -164,6 +168,7 @@ def delete(doc_id: str) -> Any:
     graph = str(Minter(body, base).document(_doc_id(doc_id)))
     if not get_store().drop_graph(graph):
         raise UserError(f"no document {doc_id!r} in the store (graph <{graph}>)", 404)
+    SearchService.of(get_store()).wrote(graph)
     return jsonify({"ok": True, "deleted": graph})
 
 
