@@ -106,8 +106,14 @@ def _self_corrected(subject: str, rest: str) -> str:
         if w in words:
             return w
         variants = {w.replace("ii", "il"), w.replace("rn", "m"), w.replace("m", "rn")}
-        variants |= {w[:i] + "l" + w[i + 1 :] for i, c in enumerate(w) if c in "iI1"}
-        variants |= {w[:i] + "i" + w[i + 1 :] for i, c in enumerate(w) if c == "l"}
+        # every reading of the letters OCR confuses ("Schuisoziaiarbelt" -> "Schulsozialarbeit")
+        spots = [i for i, c in enumerate(w) if c in "iIl1" and i > 0][:8]
+        for bits in range(1, 2 ** len(spots)):
+            chars = list(w)
+            for k, i in enumerate(spots):
+                if bits >> k & 1:
+                    chars[i] = "i" if w[i] in "lI1" else "l"
+            variants.add("".join(chars))
         variants.discard(w)
         for v in sorted(variants):
             if any(x.startswith(v) or (v.startswith(x) and len(v) - len(x) <= 2) for x in words):
@@ -135,6 +141,8 @@ def _subject(text: str, span: tuple[int, int]) -> str | None:
     s = fix_ocr_words(dehyphenate(text[span[0] : span[1]]))
     s = _self_corrected(s, text[: span[0]] + text[span[1] :])
     s = re.sub(r"\(\s*(Sitzungsnummer[^)]*)\)", "", s).strip()
+    # „…": OCR and typewriters close a German quote with a straight one; the title's own is “
+    s = re.sub(r"„([^„“\"]*)\"", r"„\1“", s)
     return s or None
 
 

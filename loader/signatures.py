@@ -231,6 +231,31 @@ def _vocabulary(labels: tuple[str, ...]) -> RoleVocabulary:
     return RoleVocabulary(list(labels))
 
 
+def _letterhead_holder(
+    body: str, letterhead_role: str | None, reference: Reference, day: date | None
+) -> Person | None:
+    """A lone first name read through OCR ("Jörr", 153665) under a letterhead naming an office:
+    the one holder of that office on the day, if the first name is theirs."""
+    token = compact(body)
+    if not letterhead_role or day is None or " " in body.strip() or len(token) < 3:
+        return None
+    role = compact(letterhead_role)
+    holders = [
+        p
+        for p in reference.persons
+        if any(
+            inc.covers(day)
+            and (inc.start or inc.end)
+            and role in {compact(x) for x in inc.office_labels}
+            for inc in p.incumbencies
+        )
+    ]
+    if len(holders) != 1:
+        return None
+    first = _name_parts(holders[0])[0]
+    return holders[0] if first and _ratio(token, first) >= 0.75 else None
+
+
 def _office_labels(person: Person, day: date | None) -> list[tuple[bool, tuple[str, ...], str]]:
     out = []
     for inc in person.incumbencies:
@@ -339,6 +364,10 @@ def parse_signatures(
             role.text = f"{role.text} {body}"
             role.open = bool(re.search(r"(,|für|und)$", body))
             role.end = line.end
+            continue
+        holder = _letterhead_holder(body, letterhead_role, reference, day)
+        if holder is not None and not any(n.person is holder for n in names):
+            names.append(_Name(line, holder, body, False))  # the letterhead names the office
             continue
         cleaned = clean_written_name(body)
         if looks_like_name(cleaned, excluded) or (

@@ -78,3 +78,26 @@ def test_409486_with_a_first_name_nobody_in_the_reference_has_is_no_match() -> N
     ext = extract_text(text, "t.txt")
     assert [(s.name, s.role) for s in ext.signatories] == [(None, "Vorsitzende")]
     assert "signatory 'Ida Ja' is no legible name; left empty" in [w.message for w in ext.warnings]
+
+
+def test_153665_a_lone_first_name_fragment_under_the_letterhead_of_its_holder() -> None:
+    # "Kenntnisnahme:" / "Jörr" / "na Orosz" / "irbürgermeisterin"; letterhead: Beigeordneter für
+    # Stadtentwicklung, whose holder in 2013 is Jörn Marx
+    assert signed(corpus_text("153665")) == [
+        ("Jörn Marx", "Beigeordneter für Stadtentwicklung"),
+        ("Helma Orosz", "Oberbürgermeisterin"),
+    ]
+
+
+def test_153665_under_another_offices_letterhead_the_fragment_names_nobody() -> None:
+    text = corpus_text("153665").replace(
+        "Beigeordneter für Stadtentwicklung", "Beigeordneter für Kultur"
+    )
+    assert [s[0] for s in signed(text)] == ["Helma Orosz"]
+
+
+def test_191649_a_greeting_damaged_by_ocr_still_opens_the_signature_block() -> None:
+    assert signed(corpus_text("191649")) == [
+        ("Winfried Lehmann", "Beigeordneter für Allgemeine Verwaltung"),
+        ("Helma Orosz", "Oberbürgermeisterin"),
+    ]

@@ -29,7 +29,9 @@ from loader.segment.points import (
 
 KIND_KONTROLLE = re.compile(r"^[^\w\n]{0,3}[Bß]esch[l1iI|]usskontro[l1iI|]\w*\s+zu\b", re.M | re.I)
 GREETING = re.compile(
-    r"^\s*Mi[tf]\s+fr.*$|^.*\bGr(?:ü|u|ii)(?:ß|ss)en\W*$|^\s*Kenntnisnah.*$", re.M
+    r"^\s*Mi[tf]\s+fr.*$|^.*\bGr(?:ü|u|ii)(?:ß|ss)en\W*$|^\s*Kenntnisnah.*$"
+    r"|^.{0,3}\bfreundlichen\s+Gr.*$",  # "R freundlichen Grü" (191649)
+    re.M,
 )
 NEXT_REPORT = re.compile(r"^\s*n[äa]chste\s+Beschlusskontrol", re.M | re.I)
 SALUTATION = re.compile(r"^\s*Sehr\s+geehrte", re.M)
