@@ -81,3 +81,10 @@ def test_a_place_code_the_text_cannot_decide_gives_no_paper_number_and_says_why(
     number, why = read_vorlage("V-PI0013/19", load_reference(), "")
     assert number is None
     assert why == "place code 'PI' may be Pi or Pl (OCR confuses them) and the text names neither"
+
+
+def test_242345_a_german_quote_closed_with_a_straight_one_is_closed_with_its_own() -> None:
+    assert header(corpus_text("242345"))[1] == (
+        "Förderantrag der Landeshauptstadt Dresden im Bundesprogramm „Sanierung kommunaler "
+        "Einrichtungen in den Bereichen Sport, Jugend und Kultur“"
+    )
