@@ -98,6 +98,9 @@ def test_a_one_worker_server_writes_so_readers_and_read_only_servers_stay_out(
         two = CliRunner().invoke(cli, ["serve", "--store", str(store), "--workers", "2"])
         assert two.exit_code != 0
         assert "held by a running ratsgraph server" in two.output
+        # one worker: told from the lock file alone (the store is opened once, by the worker)
+        one = CliRunner().invoke(cli, ["serve", "--store", str(store)])
+        assert (one.exit_code, "held by a running ratsgraph server" in one.output) == (2, True)
 
 
 def test_a_snapshot_reopens_only_when_the_files_change(tmp_path: Path) -> None:

@@ -32,15 +32,14 @@ def _serve(
     threads: int = 16,
 ) -> None:
     """gunicorn with ``workers`` processes; each opens its own store handle (see service.web.serving)."""
-    from service.store.ownership import announce, in_use_message, probe  # noqa: PLC0415
+    from service.store.ownership import announce, in_use_message, lock_error, probe  # noqa: PLC0415
     from service.web.serving import app_factory, run  # noqa: PLC0415
 
     if not location.startswith(("http://", "https://")):
-        # fail early, in a separate process; several workers read the store read-only, which is
-        # only defined while nobody writes it, so they need the writer's lock to be free, too
-        error = probe(location, read_only=False) or (
-            probe(location, read_only=True) if workers > 1 else None
-        )
+        # fail early, from the lock file alone (the one worker opens the store, once); several
+        # workers read the store read-only, which is only defined while nobody writes it, so they
+        # need the writer's lock to be free, too
+        error = lock_error(location) or (probe(location, read_only=True) if workers > 1 else None)
         if error is not None:
             raise StoreInUse(in_use_message(location, error))
     factory = app_factory(location, update_url, {"BASE_IRI": base, "BODY": body}, workers)

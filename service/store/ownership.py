@@ -13,6 +13,7 @@ writes. So readers and a writer never share a store:
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -101,6 +102,29 @@ def probe(store_dir: str | Path, read_only: bool) -> OSError | None:
         timeout=120,
     )
     return OSError(result.stderr.strip()) if result.returncode else None
+
+
+def lock_error(store_dir: str | Path) -> OSError | None:
+    """Does another process hold the store for writing? Read from RocksDB's LOCK file alone.
+
+    `probe` opens the whole store, which costs as long as RocksDB takes to replay its log (a
+    minute and more on a store written without flushing); `serve` then opened it a second time
+    in its worker. Testing the lock is instant. Only for a process that does not hold the store
+    itself (POSIX locks belong to the process: testing would release its own)."""
+    lock = Path(store_dir) / "LOCK"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return None  # no store yet, or never opened read-write: nobody holds it
+    except OSError as e:
+        return e
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as e:
+        return OSError(f"IO error: lock hold by current process or another: {lock}: {e}")
+    finally:
+        os.close(fd)  # closing releases a lock taken here
+    return None
 
 
 def readers_message(store_dir: str | Path) -> str | None:
