@@ -27,7 +27,7 @@ MAX_VALUE_LENGTH = 2000
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _HEADER = re.compile(
-    r"^#\s*(title|title_en|description|description_en|param|column|example|default)\s*:\s*(.*)$"
+    r"^#\s*(title|title_en|description|description_en|param|column|entry|example|default)\s*:\s*(.*)$"
 )
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
@@ -72,6 +72,7 @@ class NamedQuery:
     title_en: str = ""
     description_en: str = ""
     columns: tuple[Column, ...] = ()
+    entry: str = ""  # the column whose IRI names a row as a feed entry (`# entry: point_iri`)
 
     def title_in(self, lang: str) -> str:
         return (self.title_en or self.title) if lang == "en" else self.title
@@ -192,6 +193,7 @@ def parse(path: Path) -> NamedQuery:
         "description": "",
         "description_en": "",
         "example": "",
+        "entry": "",
     }
     params: list[Param] = []
     columns: list[Column] = []
@@ -238,6 +240,7 @@ def parse(path: Path) -> NamedQuery:
         title_en=fields["title_en"],
         description_en=fields["description_en"],
         columns=tuple(columns),
+        entry=fields["entry"],
     )
 
 

@@ -63,3 +63,12 @@ def test_the_history_as_of_a_day_holds_the_dated_reports_up_to_it(client) -> Non
         ("Jugendamt", "in_umsetzung", "2019-12-19", "451173"),
         ("Jugendamt", "in_umsetzung", "2020-08-07", "492746"),
     ]
+
+
+def test_status_reports_newest_first_up_to_a_day(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/status-reports.json?committee=Jugendhilfeausschuss&as_of=01.01.2021")
+    found = [
+        (r["status_date"], r["vorlage"], r["report"].removeprefix(DOC))
+        for r in resp.get_json()["rows"]
+    ]
+    assert found == [("2020-08-07", "A0222/16", "492746"), ("2019-12-19", "A0222/16", "451173")]

@@ -352,6 +352,8 @@ def test_csv_for_excel_has_a_byte_order_mark_and_semicolons(client) -> None:  # 
         "/views/resolution?vorlage=V2620/23",
         "/views/framework",
         "/views/actor-summary",
+        "/views/committee-years",
+        "/views/status-reports?committee=jha",
     ],
 )
 def test_every_view_is_a_valid_atom_feed_linked_from_its_page(client, url: str) -> None:  # noqa: ANN001
@@ -413,3 +415,28 @@ def test_summary_counts_link_to_the_points_they_count(client, as_of: str) -> Non
         "01.01.2023": [("Jugendamt", "offen", 3), ("Oberbürgermeister", "offen", 1)],
     }[as_of]
     assert sorted(followed) == sorted(expected)
+
+
+def test_a_feed_of_the_status_reports_on_a_committees_resolutions(client) -> None:  # noqa: ANN001
+    feedparser = pytest.importorskip("feedparser")
+    feed = feedparser.parse(
+        client.get("/views/status-reports.atom?committee=Jugendhilfeausschuss").data
+    )
+    assert feed.feed.title == "Gemeldeter Stand, neueste zuerst: Jugendhilfeausschuss"
+    report = "V2620-23_Beschlusskontrolle_Hausmitteilung"
+    point = "https://w3id.org/ratsgraph/id/dresden/resolution/V2620-23/JHA-061-2024/point/"
+    assert [(e.id, e.title, e.link) for e in feed.entries] == [
+        (
+            f"{point}{n}/status/{report}",
+            f"Jugendhilfeausschuss · V2620/23 · Punkt {n} · {status}",
+            f"http://localhost/id/dresden/resolution/V2620-23/JHA-061-2024/point/{n}",
+        )
+        for n, status in (
+            (1, "umgesetzt"),
+            (2, "umgesetzt"),
+            (3, "fortlaufend"),
+            (4, "fortlaufend"),
+        )
+    ]
+    # the report is undated: as of a past day it was not known yet
+    assert json_rows(client, "/views/status-reports.json?committee=jha&as_of=2024-06-30") == []

@@ -2,9 +2,9 @@
 subscribed to "open points of the Oberbürgermeister" sees a new entry when a point is added and an
 updated one when a report changes its status.
 
-An entry is a row: its id the IRI the row is about (the first IRI column whose values tell the rows
-apart, e.g. the point), else a `tag:` URI of its IRIs; updated the row's status date, else when the
-data last changed; its title the row's shown cells; its content the point's text."""
+An entry is a row: its id the IRI of the view's `# entry:` column (the point, the status report),
+else a `tag:` URI of the row; updated the row's status date, else when the data last changed; its
+title the row's shown cells; its content every shown cell, the point's text among them."""
 
 from __future__ import annotations
 
@@ -40,23 +40,27 @@ def data_changed() -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _entry_ids(result: SelectResult) -> list[str]:
-    """The IRI each row is about, or a tag: URI of all its IRIs where no column tells rows apart."""
-    iri_columns = [
-        c
-        for c in result.columns
-        if any((t := r.get(c)) is not None and t.kind == "uri" for r in result.rows)
+def _row_hash(row: dict, columns: list[str]) -> str:
+    key = "\n".join(f"{c}={t.value}" for c in columns if (t := row.get(c)) is not None)
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def _entry_ids(query: NamedQuery, result: SelectResult) -> list[str]:
+    """A permanent id per row: the IRI in the view's `# entry:` column (a point, a status
+    report), with `#row-…` (a hash of the row) where that IRI repeats; for views without one, a
+    `tag:` URI of the row's values (a row whose numbers change is then a new entry)."""
+    if query.entry in result.columns:
+        ids = [(r.get(query.entry) or Term("literal", "")).value for r in result.rows]
+        repeated = {i for i in ids if ids.count(i) > 1}
+        return [
+            f"{i}#row-{_row_hash(r, result.columns)[:12]}" if i in repeated or not i else i
+            for i, r in zip(ids, result.rows, strict=True)
+        ]
+    host = str(current_app.config["BASE_IRI"]).split("//", 1)[-1].split("/", 1)[0]
+    return [
+        f"tag:{host},2026:ratsgraph/{query.name}/{_row_hash(r, result.columns)}"
+        for r in result.rows
     ]
-    for column in iri_columns:
-        ids = [(r.get(column) or Term("literal", "")).value for r in result.rows]
-        if all(ids) and len(set(ids)) == len(ids):
-            return ids
-    base = str(current_app.config["BASE_IRI"]).split("//", 1)[-1].split("/", 1)[0]
-    out = []
-    for row in result.rows:
-        key = "\n".join(f"{c}={t.value}" for c in result.columns if (t := row.get(c)) is not None)
-        out.append(f"tag:{base},2026:ratsgraph/row/{hashlib.sha1(key.encode()).hexdigest()}")
-    return out
 
 
 def local_url(iri: str) -> str:
@@ -93,7 +97,7 @@ def atom(query: NamedQuery, values: dict[str, str], result: SelectResult, lang: 
     ET.SubElement(author, f"{{{ATOM}}}name").text = str(current_app.config["PUBLISHER"])
     ET.SubElement(feed, f"{{{ATOM}}}generator").text = "ratsgraph"
     entries = []
-    for row, entry_id in zip(result.rows, _entry_ids(result), strict=True):
+    for row, entry_id in zip(result.rows, _entry_ids(query, result), strict=True):
         dated = next((t.value for c in DATED if (t := row.get(c)) is not None), None)
         updated = datetime.fromisoformat(dated[:10]).replace(tzinfo=UTC) if dated else changed
         entries.append((row, entry_id, updated))
@@ -109,8 +113,10 @@ def atom(query: NamedQuery, values: dict[str, str], result: SelectResult, lang: 
         ET.SubElement(entry, f"{{{ATOM}}}title").text = " · ".join(parts) or TEXT[lang]["none"]
         ET.SubElement(entry, f"{{{ATOM}}}id").text = entry_id
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(updated)
-        target = entry_id  # the row's subject, else what its first linked cell links to
-        if not target.startswith(("http://", "https://")):
+        # the point the row is about, else what its first linked cell links to
+        point = row.get("point_iri")
+        target = point.value if point is not None else entry_id
+        if not target.startswith(("http://", "https://")) or "#" in target:
             target = next(
                 (t.value for c in shown if c.link and (t := row.get(c.link)) is not None), target
             )
