@@ -3,6 +3,7 @@ query runs under its time and memory limits however often it was fast, over a re
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -15,6 +16,7 @@ import pytest
 import requests
 
 from loader import SAMPLES_DIR
+from service.web.http_headers import SECURITY_HEADERS
 
 from .conftest import start_server, stop_server
 from .test_limits import descendants
@@ -355,3 +357,60 @@ def test_queries_past_the_queue_are_refused_at_once_with_retry_after(
         "the server is busy: 1 SPARQL queries are running and 1 waiting; try again in a moment\n"
     )
     assert sorted(r.status_code for r in answers) == [503, 503]  # each stopped at its limit
+
+
+HOSTILE_TURTLE = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ratsgraph/id/dresden/test/hostile> rdfs:label "Hostile" ;
+    rdfs:seeAlso <javascript:alert(document.domain)> , <JavaScript:alert(2)> ,
+        <data:text/html,hello> , <https://example.org/fine> , <mailto:rat@example.org> .
+"""
+
+
+def test_pages_carry_security_headers_and_show_a_javascript_iri_as_text(
+    sample_store_dir: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from service.cli import cli  # noqa: PLC0415
+
+    store = tmp_path / "store"
+    shutil.copytree(sample_store_dir, store)
+    turtle = tmp_path / "hostile.ttl"
+    turtle.write_text(HOSTILE_TURTLE, encoding="utf-8")
+    args = ["load", str(turtle), "--graph", "https://example.org/hostile", "--store", str(store)]
+    loaded = CliRunner().invoke(cli, args)
+    assert loaded.exit_code == 0, loaded.output
+    url, proc = start_server(store, {"RATSGRAPH_VIEW_WARM": "false"})
+    try:
+        page = requests.get(url + "/id/dresden/test/hostile", timeout=30)
+        answers = [
+            requests.get(url + path, headers={"Accept": accept}, timeout=30)
+            for path, accept in [
+                ("/sparql", "text/html"),  # the query editor
+                ("/views/framework", "text/html"),
+                ("/sparql?query=ASK%20%7B%7D", "application/sparql-results+json"),
+                ("/no/such/page", "text/html"),
+            ]
+        ]
+    finally:
+        stop_server(proc)
+    assert page.status_code == 200
+    hrefs = sorted(re.findall(r'href="([^"]*(?:example\.org|alert|data:)[^"]*)"', page.text))
+    # the data's http(s) and mailto IRIs, and the graph it came from, are links; nothing else
+    expected = ["https://example.org/fine", "https://example.org/hostile", "mailto:rat@example.org"]
+    assert hrefs == expected
+    for shown in (
+        "javascript:alert(document.domain)",
+        "JavaScript:alert(2)",
+        "data:text/html,hello",
+    ):
+        assert f'<span class="unlinked">{shown}</span>' in page.text
+    for r in [page, *answers]:
+        assert {name: r.headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    csp = SECURITY_HEADERS["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    editor = answers[0].text
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", editor)
+    assert inline_scripts == [' id="editor-data" type="application/json"']  # data, never run

@@ -1,4 +1,4 @@
-"""HTTP hygiene for the read-only API: ETag and Cache-Control on GET answers, 304, and CORS.
+"""HTTP hygiene: ETag and Cache-Control on GET answers, 304, CORS, and the security headers.
 
 Every successful GET of a page, view, SPARQL result or description gets a strong ETag from its
 body and a ``Cache-Control`` of ``CACHE_MAX_AGE`` seconds (not an answer that says ``no-cache``,
@@ -50,6 +50,30 @@ def add_validators(resp: Response) -> Response:
     return resp.make_conditional(request)
 
 
+# Scripts, styles and everything else only from this server's own files: no inline script (the
+# SPARQL editor is static/editor.js; its data is a JSON block, which no browser runs), no plugins,
+# no framing by other sites, forms only to ourselves. A `javascript:` link is inline script too.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",  # a query result is never run as a script or a page
+    "Referrer-Policy": "strict-origin-when-cross-origin",  # no query string leaves the site
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+}
+
+
+def add_security_headers(resp: Response) -> Response:
+    """The same security headers on every answer (an error page is a page, too)."""
+    for name, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(name, value)
+    return resp
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_validators)
     app.after_request(add_cors)
+    app.after_request(add_security_headers)

@@ -84,6 +84,20 @@ def local_path(iri: str) -> str | None:
     return url_for("pages.resource", rest=rest) + hash_ + fragment
 
 
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def linkable(iri: str) -> bool:
+    """May a link point there? Our own pages, and http, https and mailto IRIs; never another
+    scheme (a `javascript:` IRI in loaded Turtle would run as script when clicked).
+
+    >>> [linkable(i) for i in ("https://x.org/a", "MAILTO:a@b.de", "javascript:alert(1)")]
+    [True, True, False]
+    """
+    own_path = iri.startswith("/") and not iri.startswith("//")  # /views/…, no host of its own
+    return own_path or iri.lower().startswith(LINK_SCHEMES)
+
+
 def short(iri: str) -> str:
     """The last part of an IRI, for one without a label; a span of a document as "912–1220"."""
     if "#char=" in iri:
@@ -223,10 +237,12 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("local")
     def _local(iri: str) -> str:
-        """The local URL of a minted IRI, keeping the page language; outside IRIs stay as they are."""
+        """The local URL of a minted IRI, keeping the page language; outside IRIs stay as they
+        are if they are `linkable`; others become "" (templates show them as text), never a
+        script."""
         path = local_path(iri)
         if path is None:
-            return iri
+            return iri if linkable(iri) else ""
         return path + "?lang=en" if request.args.get("lang") == "en" else path
 
     @app.template_filter("day")
