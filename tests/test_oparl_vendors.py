@@ -21,6 +21,7 @@ from service.store import EmbeddedStore
 
 from .conftest import CORPUS, serving
 from .oparl_server import TYPE, Council, VendorServer, vendor_objects
+from .pdfs import pdf_with_text
 
 ID = "https://w3id.org/ratsgraph/id/"
 PREFIXES = (
@@ -251,6 +252,25 @@ def test_a_pdf_that_404s_is_stored_as_metadata_and_asked_for_again(vendors) -> N
     assert again.complete and dict(again.stored) == {}
     assert all("modified_since=" in r for r in asked if "/lists/" in r)
     assert asked.count("/koeln/files/57737.pdf") == 1
+    # a PDF without a usable text layer: stored with its metadata, the reason as its warning
+    server.downloads["/koeln/files/57737.pdf"] = pdf_with_text(["1200/2014"])
+    third = run(store, server.system_url("koeln"), tmp, file_pattern=".*")
+    assert (dict(third.stored), third.complete, third.failures) == ({"File": 1}, True, [])
+    assert rows(store, f"SELECT ?w WHERE {{ <{doc}> rb:warning ?w }}") == [
+        ("text unavailable: no usable text: too few letters (garbage or an empty text layer)",)
+    ]
+    # the council replaces it with a PDF with text: read, the warning gone
+    server.councils["koeln"].lists["file"][0]["modified"] = "2099-01-01T00:00:00+01:00"
+    server.downloads["/koeln/files/57737.pdf"] = pdf_with_text(
+        [
+            "Antwort auf die Anfrage 1200/2014 zur Satzungsänderung für Ausschreibungen.",
+            "Die Verwaltung beantwortet die Fragen der Fraktion wie folgt: Die Satzung",
+            "wird zum ersten Januar geändert; der Ausschuss für Haushalt und Finanzen berät.",
+        ]
+    )
+    fourth = run(store, server.system_url("koeln"), tmp, file_pattern=".*")
+    assert (dict(fourth.stored), fourth.complete, fourth.failures) == ({"File": 1}, True, [])
+    assert rows(store, f"SELECT ?w WHERE {{ <{doc}> rb:warning ?w }}") == []
 
 
 def test_a_single_auxiliary_file_object_is_imported_and_hangs_on_its_session(vendors) -> None:

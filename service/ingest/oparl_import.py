@@ -317,8 +317,13 @@ class Importer:
             self.report.unchanged["File"] += 1
             return
         try:
-            doc, graph = self._document(obj, fid, data, suffix, links)
-        except (OParlError, LoadError) as e:  # bad metadata, an unreadable PDF: the file's fault
+            try:
+                doc, graph = self._document(obj, fid, data, suffix, links)
+            except LoadError as e:  # no text layer, not a PDF after all: stored as metadata
+                unavailable = f"text unavailable: {e.reason}"
+                self.report.warnings.append((fid, unavailable))
+                doc, graph = self._document(obj, fid, None, suffix, links)
+        except OParlError as e:  # bad metadata: the object's fault
             self.report.failures.append((fid, str(e)))
             return
         if unavailable:
