@@ -186,8 +186,10 @@ class Council:
         body: dict[str, Any],
         lists: dict[str, list[dict[str, Any]]],
         quirks: set[str] | None = None,
+        siblings: tuple[str, ...] = (),
     ) -> None:
         self.name, self.origin, self.body, self.lists = name, origin, body, lists
+        self.siblings = siblings  # other councils whose Bodies this System lists too
         # "no-modified-since": answers 404 to any modified_since (Sternberg);
         # "raw-modified-since": 404 to a percent-encoded modified_since, takes it raw (Somacos);
         # "control-chars": raw control characters inside JSON strings (Somacos, Braunschweig);
@@ -255,7 +257,8 @@ class VendorServer:
         if rest == "bodies":
             if "object-for-list" in c.quirks:
                 return 200, self._json(c, self._body(c))
-            return 200, self._json(c, {"data": [self._body(c)], "links": {}})
+            bodies = [self._body(c)] + [self._body(self.councils[n]) for n in c.siblings]
+            return 200, self._json(c, {"data": bodies, "links": {}})
         if rest.startswith("lists/") and rest[6:] in c.lists:
             since = params.get("modified_since", [""])[0].replace(" ", "+")  # a raw "+"
             refused = "no-modified-since" in c.quirks or (

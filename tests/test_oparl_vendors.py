@@ -542,3 +542,28 @@ def test_validate_and_check_cover_the_imported_graphs(tmp_path) -> None:
         f"    <{ID}koeln/session/Sitzung-281> · rb:sessionNumber: A session has exactly one session"
         ' number (rb:sessionNumber, e.g. "JHA/042/2022").',
     ]
+
+
+def test_a_system_of_several_bodies_keeps_each_body_apart_and_incremental(tmp_path) -> None:
+    councils = [koeln(), braunschweig(), leipzig()]
+    councils[0].siblings = ("braunschweig", "leipzig")  # one System listing three Bodies
+    with VendorServer(councils) as server:
+        store = EmbeddedStore(tmp_path / "store")
+        first = run(store, server.system_url("koeln"), tmp_path)
+        paper = councils[1].lists["paper"][1]
+        paper |= {"name": "Zweite Vorlage (geändert)", "modified": "2099-01-01T00:00:00+01:00"}
+        second = run(store, server.system_url("koeln"), tmp_path)
+    assert first.complete and first.failures == []
+    assert sorted(first.bodies.values()) == ["braunschweig", "koeln", "leipzig"]
+    state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
+    assert sorted(b["slug"] for b in state["bodies"].values()) == [
+        "braunschweig",
+        "koeln",
+        "leipzig",
+    ]
+    assert (dict(second.stored), second.complete) == ({"Paper": 1}, True)
+    assert foreign_iris(store, ID) == []
+    assert rows(
+        store,
+        'SELECT ?title WHERE { ?s dct:identifier "1665/99" ; dct:title ?title }',
+    ) == [("Zweite Vorlage (geändert)",)]
