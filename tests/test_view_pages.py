@@ -440,3 +440,20 @@ def test_a_feed_of_the_status_reports_on_a_committees_resolutions(client) -> Non
     ]
     # the report is undated: as of a past day it was not known yet
     assert json_rows(client, "/views/status-reports.json?committee=jha&as_of=2024-06-30") == []
+
+
+def test_a_page_asked_for_what_does_not_exist_offers_what_does(client) -> None:  # noqa: ANN001
+    resp = client.get("/views/resolution?vorlage=V9999/99")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "<p>Für „Vorlage“ passt nichts zu „V9999/99“.</p>" in html
+    offered = re.findall(r'<a href="(/views/resolution\?[^"]+)">([^<]+)</a>', html)
+    assert [(unescape(h), t) for h, t in offered] == [
+        ("/views/resolution?vorlage=V1106%2F21", "V1106/21"),
+        ("/views/resolution?vorlage=V2620%2F23", "V2620/23"),
+    ]
+    assert '<input name="vorlage" value="V9999/99"' in html  # the form, to try again
+    assert client.get(unescape(offered[0][0])).status_code == 200
+    english = client.get("/views/framework?part=teil-v&lang=en").get_data(as_text=True)
+    assert "<p>Nothing matches “teil-v” for Part.</p>" in english
+    assert ">Teil IV – Spezifischer Teil</a>" in english and "lang=en" in english

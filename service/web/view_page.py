@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import render_template, request, url_for
 
 from service.queries import NamedQuery, parse_date
-from service.web.i18n import TEXT, count, number
+from service.web.i18n import PARAMS, TEXT, count, number, page_lang, with_lang
+from service.web.view_params import NoMatch
 from service.web.view_table import TableArgs
 
 FORMATS = ("json", "csv", "atom")
@@ -111,3 +112,32 @@ def reference_day(query: NamedQuery, values: dict[str, str]) -> date:
         except ValueError:
             pass
     return date.today()
+
+
+def no_match_page(query: NamedQuery, values: dict[str, str], problem: NoMatch) -> str:
+    """The view's page with its form, saying in the reader's language that a value names nothing
+    and offering what exists, each a link to the view with that value."""
+    lang = page_lang()
+    keep = [
+        (k, v) for k, v in request.args.items(multi=True) if k not in (problem.param, "_offset")
+    ]
+    known = [
+        (name, with_lang(here([*keep, (problem.param, value)], query.name)))
+        for name, value in problem.known
+    ]
+    return render_template(
+        "view.html",
+        query=query,
+        lang=lang,
+        param_names=PARAMS[lang],
+        values=values,
+        problem=problem,
+        problem_label=PARAMS[lang].get(problem.param, (problem.param, ""))[0],
+        known=known,
+        formats={},
+        headings=[],
+        columns=[],
+        table=[],
+        row_count="",
+        filters=[],
+    )

@@ -33,15 +33,26 @@ def spellings(param: Param, raw: str) -> list[str]:
     return list(dict.fromkeys([raw, upper, upper.replace("-", "/")]))
 
 
-def choices(lookup: NamedQuery) -> list[str]:
-    """What a lookup knows (its names, else its values), the first CHOICES_SHOWN and '…' if more."""
+class NoMatch(UserError):
+    """A parameter value that names nothing, with what exists instead (a page offers those as
+    links; JSON and CSV clients get them in the message)."""
+
+    def __init__(
+        self, message: str, param: str, raw: str, known: list[tuple[str, str]], more: bool
+    ) -> None:
+        super().__init__(message)
+        self.param, self.raw, self.known, self.more = param, raw, known, more
+
+
+def choices(lookup: NamedQuery) -> tuple[list[tuple[str, str]], bool]:
+    """What a lookup knows as (name, value) pairs, the first CHOICES_SHOWN, and whether more exist."""
     found = cached_select(paging.page_query(lookup.text, paging.Page(0, CHOICES_SHOWN)))
-    names = [
-        (r.get("name") or r.get("value")).value  # type: ignore[union-attr]
+    pairs = [
+        ((r.get("name") or r["value"]).value, r["value"].value)  # type: ignore[union-attr]
         for r in found.rows
-        if r.get("name") or r.get("value")
+        if r.get("value")
     ]
-    return names[:CHOICES_SHOWN] + (["…"] if len(names) > CHOICES_SHOWN else [])
+    return pairs[:CHOICES_SHOWN], len(pairs) > CHOICES_SHOWN
 
 
 def resolve(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
@@ -62,10 +73,15 @@ def resolve(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
         found = cached_select(lookup.bind_many("label", spellings(param, raw)))
         matches = sorted({r["value"].value for r in found.rows if r.get("value")})
         if not matches:
-            known = "; ".join(choices(lookup)) or "none"
-            raise UserError(
+            known, more = choices(lookup)
+            listed = "; ".join([name for name, _ in known] + (["…"] if more else [])) or "none"
+            raise NoMatch(
                 f"parameter {param.name!r} of view {query.name}: nothing is called {raw!r}; "
-                f"known values: {known}"
+                f"known values: {listed}",
+                param.name,
+                raw,
+                known,
+                more,
             )
         if len(matches) > 1:
             raise UserError(

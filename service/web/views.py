@@ -208,7 +208,12 @@ def view(name: str, fmt: str | None = None) -> Any:
         raise UserError(f"parameter {repeated[0]!r} of view {name} is given more than once")
     page = paging.requested_page()
     wanted = view_table.table_args(request.args, name)
-    bound = bind_view(query, values)
+    try:
+        bound = bind_view(query, values)
+    except view_params.NoMatch as e:
+        if fmt not in (None, "html") or wants_json():
+            raise
+        return view_page.no_match_page(query, values, e), 400
     answer = _answer(bound, page, wanted, name)
     result = answer.result
     following = paging.next_url(page) if answer.more else None
