@@ -13,12 +13,16 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/av
 QUERY = "SELECT ?s WHERE { ?s a <https://w3id.org/ratsgraph/ontology#Resolution> } LIMIT 3"
 
 
-def test_a_shared_link_opened_in_a_browser_shows_the_editor_with_its_query(live_server: str) -> None:
+def test_a_shared_link_opened_in_a_browser_shows_the_editor_with_its_query(
+    live_server: str,
+) -> None:
     resp = requests.get(f"{live_server}/sparql", params={"query": QUERY},
                         headers={"Accept": BROWSER_ACCEPT}, timeout=30)  # fmt: skip
     assert resp.status_code == 200
     assert resp.headers["Content-Type"].startswith("text/html")
-    textarea = re.search(r'<textarea name="query" id="query"[^>]*>(.*?)</textarea>', resp.text, re.S)
+    textarea = re.search(
+        r'<textarea name="query" id="query"[^>]*>(.*?)</textarea>', resp.text, re.S
+    )
     assert html.unescape(textarea[1]) == QUERY
     data = re.search(r'<script id="editor-data" type="application/json">(.*?)</script>', resp.text)
     assert json.loads(data[1])["autorun"] is True  # the page runs it and shows the results
