@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -155,3 +156,16 @@ def test_resolutions_and_open_points_per_committee_and_year_side_by_side(client)
     ]
     html = client.get("/views/committee-years").get_data(as_text=True)
     assert '<a href="/charts/committee-years" id="chart">Diagramm</a>' in html
+
+
+def test_the_index_of_views_lists_every_chart(client) -> None:  # noqa: ANN001
+    html = client.get("/views/?lang=en").get_data(as_text=True)
+    listed = re.findall(r'<li><a href="/charts/([a-z-]+)\?lang=en">([^<]+)</a>', html)
+    assert listed == [
+        ("points-by-status", "Delegated points per actor by status"),
+        ("overdue-by-actor", "Overdue points per actor"),
+        ("status-over-time", "Delegated points by status over the years"),
+        ("committee-years", "Resolutions and open points per committee and year"),
+    ]
+    for name, _ in listed:
+        assert client.get(f"/charts/{name}").status_code == 200

@@ -185,8 +185,12 @@ def index() -> Any:
                 ]
             }
         )
+    lang = i18n.page_lang()
     return render_template(
-        "views.html", queries=queries.values(), param_labels=i18n.PARAMS[i18n.page_lang()]
+        "views.html",
+        queries=queries.values(),
+        param_labels=i18n.PARAMS[lang],
+        charts=[(name, titles[lang == "en"]) for name, titles in charts.TITLES.items()],
     )
 
 
