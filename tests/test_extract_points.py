@@ -199,3 +199,18 @@ def test_132046_wird_aufgefordert_tasks_the_stadtverwaltung() -> None:
 
 def test_250486_an_appeal_to_units_the_reference_does_not_know_tasks_nobody() -> None:
     assert [p[1] for p in points(corpus_text("250486"))] == [None, None, None]
+
+
+def test_692310_a_line_opening_with_an_ordinal_inside_point_1_is_not_point_2() -> None:
+    # "… als 1. Stellvertreter und Herrn … als" / "2. Stellvertreter des Mitglieds …" / "2." /
+    # "Der Stadtrat beruft …"
+    assert [s[:26] for s in starts(corpus_text("692310"), 40)] == [
+        "Der Stadtrat bestimmt Herr",
+        "Der Stadtrat beruft Frau A",
+    ]
+
+
+def test_692310_with_the_real_number_glued_to_its_sentence() -> None:
+    text = corpus_text("692310").replace("2.\n\nDer Stadtrat beruft", "2. Der Stadtrat beruft")
+    assert [p[0] for p in points(text)] == [1, 2]
+    assert starts(text)[1].rstrip() == "Der Stadtrat beruft Frau Anne"

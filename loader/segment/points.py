@@ -21,7 +21,8 @@ OPEN_QUOTE = re.compile(r"[ \t]*(?:„|\"|“|,,|‚)")
 RESOLUTION_SENTENCE = re.compile(
     r"^\s*(?:Der|Die|Das|Den)\s*[A-ZÄÖÜ][\wäöüß\-]*(?:\s+[\wäöüß\-]+){0,4}?\s+"
     r"(?:besch\w{2,5}t|stimmt|beauftragt|bittet|ermächtigt|wird\s+(?:beauftragt|gebeten|ermächtigt)"
-    r"|nimmt|bestätigt|lehnt|stellt|empfiehlt|billigt|genehmigt|erhält|entscheidet)\b"
+    r"|nimmt|bestätigt|lehnt|stellt|empfiehlt|billigt|genehmigt|erhält|entscheidet"
+    r"|beruft|bestimmt|wählt|bestellt|benennt|verpflichtet)\b"
 )
 DELEGATING_INTRO = re.compile(r"\b(?:beauftragt|gebeten|ermächtigt)\b[^.]*[,:]\s*$")
 
@@ -65,7 +66,8 @@ def split_numbered(
     begin again at 1."""
     points: list[RawPoint] = []
     expected = None
-    for cs, _e, content in content_lines(text, start, end, skip):
+    lines = content_lines(text, start, end, skip)
+    for k, (cs, _e, content) in enumerate(lines):
         if restart is not None and points and restart.fullmatch(content):
             points[-1].end = trim_end(text, points[-1].start, cs)
             expected = 1
@@ -81,6 +83,8 @@ def split_numbered(
                 continue
         elif n != expected:
             continue
+        elif _repeated_later(text, lines, k, n, end):
+            continue  # "2. Stellvertreter des Mitglieds …" inside point 1, then "2. Der Stadtrat …"
         pstart = strip_open_quote(text, cs + off, end)
         if points and points[-1].end > cs:
             points[-1].end = trim_end(text, points[-1].start, cs)
@@ -89,6 +93,24 @@ def split_numbered(
     if points:
         points[-1].end = trim_end(text, points[-1].start, points[-1].end)
     return points
+
+
+def _repeated_later(text: str, lines: list, k: int, n: int, end: int) -> bool:
+    """The same number opens a later line before the next number, and there (not here) a
+    resolution sentence begins: this line continues the point before (692310)."""
+    here = text[strip_open_quote(text, lines[k][0] + numbered(lines[k][2])[1], end) : end]
+    if RESOLUTION_SENTENCE.match(here):
+        return False
+    for cs, _e, content in lines[k + 1 :]:
+        hit = numbered(content)
+        if hit and hit[0] == n + 1:
+            return False
+        if hit and hit[0] == n:
+            return (
+                RESOLUTION_SENTENCE.match(text[strip_open_quote(text, cs + hit[1], end) : end])
+                is not None
+            )
+    return False
 
 
 def visual_paragraphs(
