@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from loader.errors import LoadError
@@ -55,6 +54,7 @@ from service.ingest.oparl_files import (
 )
 from service.ingest.oparl_sources import FetchError, FolderSource, Http, HttpSource
 from service.ingest.oparl_state import BodyState, ImportReport, ImportState, state_path_for
+from service.queries import LOOKUP_DIR, get_query
 from service.store import Store
 
 # Files worth downloading when OParl gives no text: resolutions, status reports, papers.
@@ -188,19 +188,12 @@ class Importer:
 
     def _refuse_collision(self, slug: str, body_id: str) -> None:
         """Refuse a body whose slug another Body already imported into this store holds."""
-        city = Minter(slug, self.base).city()
-        query = (
-            "PREFIX rb: <https://w3id.org/ratsgraph/ontology#>\n"
-            "PREFIX dct: <http://purl.org/dc/terms/>\n"
-            f"SELECT DISTINCT ?src WHERE {{ VALUES ?city {{ {ox.NamedNode(str(city))} }} "
-            "GRAPH ?g { ?city a rb:City ; dct:source ?src } "
-            f"FILTER(STRSTARTS(STR(?g), {ox.Literal(str(city) + '/oparl/body/')})) }}"
-        )
-        others = sorted(
+        query = get_query("body-sources", LOOKUP_DIR).bind({"city": Minter(slug, self.base).city()})
+        others = [
             r["src"].value
             for r in self.store.select(query).rows
             if normal_url(r["src"].value) != normal_url(body_id)
-        )
+        ]
         if others:
             raise ValueError(
                 f"body {slug!r} of {body_id} is already taken in this store by {others[0]}: "
