@@ -101,9 +101,7 @@ _KINDS = (
     ("administration", re.compile(r"verwaltung|\bamt\b|ämter|dezernat|referat|fachbereich", re.I)),
     (
         "external",
-        re.compile(
-            r"extern|gesellschaft|gmbh|\bag\b|verband|zweckverband|institution|sonstig", re.I
-        ),
+        re.compile(r"extern|gesellschaft|gmbh|verband|institution|sonstig", re.I),
     ),
     (
         "deciding",
