@@ -209,6 +209,7 @@ def property_page(
     if page > pages:
         raise UserError(f"parameter 'page' is {page}, but there are only {pages} pages")
     values = property_values(iri, prop, direction, page_size, (page - 1) * page_size)
+    values = in_language(values, lang)  # a long list of names: those in the page's language
     group = LinkGroup(prop, direction, total, values)
     labels = labels_for({iri, prop, *iris_of(values)}, lang)
     return Response(
