@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import require
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -30,8 +32,7 @@ PLANNING_REPORT = "/id/dresden/planning-report/V2620-23"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as p:

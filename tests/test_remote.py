@@ -299,21 +299,6 @@ def test_server_default_graph_mode_on_a_union_default_graph_server(
         server.log.close()
 
 
-@pytest.mark.virtuoso
-def test_views_on_virtuoso_answer_as_embedded(virtuoso: str, sample_store_dir: Path) -> None:
-    from service.web import create_app  # noqa: PLC0415
-    from service.web.views import run_view  # noqa: PLC0415
-
-    remote = RemoteStore(virtuoso, default_graph="server")
-    assert all(r.ok for r in load_paths(remote, [SAMPLES_DIR]))
-    for name, values in (("open-points", {"actor": "Oberbürgermeister"}), ("framework", {})):
-        answers = []
-        for store in (EmbeddedStore(sample_store_dir, read_only=True), remote):
-            with create_app({"TESTING": True}, store=store).app_context():
-                answers.append(run_view(name, values).rows)
-        assert answers[1] == answers[0], name
-
-
 def test_select_gives_the_same_terms_for_every_kind_of_value(fresh_store) -> None:  # noqa: ANN001
     """Rows come from the JSON results on both backends; every kind of term reads back alike."""
     from service.store import Term  # noqa: PLC0415

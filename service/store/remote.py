@@ -20,7 +20,7 @@ import re
 import threading
 import time
 import urllib.error
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.client import HTTPException
 
@@ -46,6 +46,13 @@ from service.store.base import (
     select_result_from_json,
 )
 from service.store.derived import DERIVED_GRAPH, around, rebuild_update
+from service.store.server_quirks import (
+    SERVICE_DESCRIPTION_GRAPHS,
+    ask_answer,
+    boolean_results,
+    is_server_graph,
+)
+from service.store.skolem import skolemise_ntriples
 
 USER_ENV = "RATSGRAPH_REMOTE_USER"
 PASSWORD_ENV = "RATSGRAPH_REMOTE_PASSWORD"
@@ -247,11 +254,9 @@ class RemoteStore:
             raise ValueError(f"expected the results of a SELECT query from {self.query_url}") from e
 
     def ask(self, query: str) -> bool:
-        body = self._read(query, "application/sparql-results+json")
-        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        if not isinstance(result, ox.QueryBoolean):
+        if query_form(query) != "ASK":
             raise ValueError("expected an ASK query")
-        return bool(result)
+        return ask_answer(self._read(query, MEDIA_JSON), self.query_url)
 
     def construct(self, query: str) -> Graph:
         if query_form(query) not in ("CONSTRUCT", "DESCRIBE"):
@@ -276,6 +281,9 @@ class RemoteStore:
         params += [("named-graph-uri", ox.NamedNode(g).value) for g in named_graphs]
         if not params:
             self._check_default_graph()
+        if query_form(query) == "ASK":  # read and written again: Virtuoso's is no boolean
+            answer = ask_answer(self._send(query, MEDIA_JSON, params=params)[0], self.query_url)
+            return boolean_results(answer, MEDIA_RESULTS[media]), media
         body, got = self._send(query, media, params=params)
         return body, got if got in (*MEDIA_RESULTS, *GRAPH_RESULT_TYPES) else media
 
@@ -296,7 +304,7 @@ class RemoteStore:
             self._default_checked = True  # blank nodes cannot be named in a query; trust the server
             return
         answer = self._send(f"ASK {{ {s} {p} {o} }}", MEDIA_JSON)[0]
-        if not bool(ox.parse_query_results(answer, format=JSON_RESULTS)):
+        if not ask_answer(answer, self.query_url):
             raise RemoteStoreError(
                 f"the default graph of SPARQL endpoint {self.query_url} does not hold the merge of "
                 "its named graphs, which ratsgraph's views read; ratsgraph keeps it so on every "
@@ -315,6 +323,7 @@ class RemoteStore:
         self.replace_graph_data(graph_iri, graph_to_ntriples(graph))
 
     def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
+        ntriples = skolemise_ntriples(graph_iri, ntriples)  # no server has to take blank nodes
         if self.default_graph == "server":
             iri = ox.NamedNode(graph_iri)
             change = f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}"
@@ -326,10 +335,12 @@ class RemoteStore:
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         body = self._send(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}", MEDIA_JSON)[0]
-        if not bool(ox.parse_query_results(body, format=JSON_RESULTS)):
+        if not ask_answer(body, self.query_url):
             return False
-        change = (
-            f"DROP GRAPH {node}" if self.default_graph == "server" else drop_graph_update(graph_iri)
+        change = (  # SILENT: Virtuoso refuses to DROP a graph no CREATE GRAPH made
+            f"DROP SILENT GRAPH {node}"
+            if self.default_graph == "server"
+            else drop_graph_update(graph_iri)
         )
         self.update(around(graph_iri, change, after=False))
         return True
@@ -343,11 +354,17 @@ class RemoteStore:
     def named_graphs(self) -> list[str]:
         body = self._send("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", MEDIA_JSON)[0]
         rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        return sorted(  # the data's graphs, not the derived one computed from them
-            r["g"].value
-            for r in rows
-            if isinstance(r["g"], ox.NamedNode) and r["g"].value != DERIVED_GRAPH
+        is_data = self._data_graph_test()
+        return sorted(  # the data's graphs: not the derived one, not the server's own
+            r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode) and is_data(r["g"].value)
         )
+
+    def _data_graph_test(self) -> Callable[[str], bool]:
+        """Whether a graph holds data: not the derived graph, not the server's own (Virtuoso's)."""
+        body = self._send(SERVICE_DESCRIPTION_GRAPHS, MEDIA_JSON)[0]
+        rows = ox.parse_query_results(body, format=JSON_RESULTS)
+        described = {r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)}
+        return lambda g: g != DERIVED_GRAPH and not is_server_graph(g, described)
 
     def triple_count(self) -> int:
         """Quads in the store, the default graph's included (as ``len()`` of an embedded store)."""
@@ -359,12 +376,20 @@ class RemoteStore:
         """Every named graph as N-Quads or TriG; other formats get the default graph (their merge)."""
         fmt = MEDIA_GRAPH[media_type]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            q = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}>) }}"
-            rows = ox.parse_query_results(self._send(q, MEDIA_JSON)[0], format=JSON_RESULTS)
-            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
-            return ox.serialize(quads, format=fmt)
+            return ox.serialize(self._data_quads(), format=fmt)
+        if self.default_graph == "server":  # the server's default graph has its own graphs too
+            return ox.serialize(
+                {ox.Triple(q.subject, q.predicate, q.object) for q in self._data_quads()},
+                format=fmt,
+            )
         body = self._read("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "application/n-triples")
         return ox.serialize(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), format=fmt)
+
+    def _data_quads(self) -> list[ox.Quad]:
+        is_data = self._data_graph_test()
+        q = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}>) }}"
+        rows = ox.parse_query_results(self._send(q, MEDIA_JSON)[0], format=JSON_RESULTS)
+        return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if is_data(r["g"].value)]
 
     def close(self) -> None:
         """Nothing to release: every request opens its own connection."""
