@@ -11,7 +11,7 @@ from loader.graph import DocumentInfo, build_graph
 from loader.iris import Minter
 from loader.vocab import RB
 
-from .test_extract_bodies import corpus_text
+from .test_extract_bodies import DATA, corpus_text
 
 
 def test_334090_points_tasked_by_the_intro_are_less_sure_than_the_paper_number() -> None:
@@ -50,3 +50,18 @@ def test_the_graph_carries_the_confidence_of_status_assertions_and_evidence() ->
         str(o) for s, o in g.subject_objects(RB.confidence) if (s, RB.statusOf, None) in g
     )
     assert statuses == ["0.60", "0.85", "0.85", "0.85"]
+
+
+def test_ratsgraph_explain_prints_the_confidences() -> None:
+    from click.testing import CliRunner
+
+    from service.cli import cli
+
+    result = CliRunner().invoke(cli, ["explain", str(DATA / "100337.txt")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "100337.txt: Beschlussausfertigung [0.95]"
+    # a body the reference data lacks, named as printed: corrected, not as sure
+    assert (
+        "  committee: Ausschuss für Allgemeine Verwaltung, Ordnung und Sicherheit [0.80]" in lines
+    )

@@ -214,3 +214,19 @@ def test_692310_with_the_real_number_glued_to_its_sentence() -> None:
     text = corpus_text("692310").replace("2.\n\nDer Stadtrat beruft", "2. Der Stadtrat beruft")
     assert [p[0] for p in points(text)] == [1, 2]
     assert starts(text)[1].rstrip() == "Der Stadtrat beruft Frau Anne"
+
+
+@pytest.mark.parametrize(
+    ("note", "final", "status"),
+    [
+        # an interim report's "Zu Beschlusspunkt N:" paragraph without a status word: in progress
+        ("Zu Beschlusspunkt 2: Die Prognose wird derzeit überarbeitet.", False, "in_umsetzung"),
+        ("Zu BeschIusspunkt 2: Die Prognose wird derzeit überarbeitet.", False, "in_umsetzung"),
+        # a final report on a point carried out: done
+        ("Die Mittel wurden ausgezahlt.", True, "umgesetzt"),
+        ("Mit Zuwendungsbescheid vom 04.05.2022 wurde die Entscheidung mitgeteilt.", True,
+         "umgesetzt"),  # 620443
+    ],
+)  # fmt: skip
+def test_status_of_interim_and_final_reports(note: str, final: bool, status: str) -> None:
+    assert classify(note, final) == status
