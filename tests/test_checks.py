@@ -86,6 +86,10 @@ BREAKAGES = {
         f" GRAPH x:document\\/bk {{ {RES} dct:source <https://ris.example/paper/9> }} }}",
         RES,
     ),
+    "witnesses-disagree": (  # the Beschlusskontrolle reads another deadline for point 2
+        f'INSERT DATA {{ GRAPH x:document\\/bk {{ {POINT_2} rb:deadline "2023-09-30"^^xsd:date }} }}',
+        POINT_2,
+    ),
     "evidence-span-mismatch": (
         'DELETE { GRAPH ?g { ?e rb:quote ?q } } INSERT { GRAPH ?g { ?e rb:quote "kurz" } }'
         " WHERE { GRAPH ?g { ?e rb:quote ?q ; rb:start 5 } }",

@@ -230,3 +230,35 @@ def test_692310_with_the_real_number_glued_to_its_sentence() -> None:
 )  # fmt: skip
 def test_status_of_interim_and_final_reports(note: str, final: bool, status: str) -> None:
     assert classify(note, final) == status
+
+
+def test_witnesses_258867_and_268419_disagreeing_on_a_deadline_are_listed_by_check(
+    tmp_path: Path,
+) -> None:
+    """The Beschlussausfertigung and a Beschlusskontrolle quoting it are two witnesses of the same
+    point; where their readings differ (here the report's deadline misread a year later),
+    `ratsgraph check` names the point, both documents and both readings."""
+    from click.testing import CliRunner
+
+    from service.cli import cli
+
+    report = corpus_text("268419").replace("15- September 2016", "15- September 2017", 1)
+    (tmp_path / "258867.txt").write_text(corpus_text("258867"), encoding="utf-8")
+    (tmp_path / "268419.txt").write_text(report, encoding="utf-8")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    loaded = runner.invoke(cli, ["load", str(tmp_path / "258867.txt"), str(tmp_path / "268419.txt"),
+                                 "--store", store])  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    checked = runner.invoke(cli, ["check", "--store", store])
+    assert checked.exit_code == 1
+    lines = checked.output.splitlines()
+    at = lines.index("FAIL witnesses-disagree-violation: 1 rows")
+    assert lines[at + 1].split() == [
+        "point=https://w3id.org/ratsgraph/id/dresden/resolution/A0222-16/JHA-026-2016/point/u1",
+        "property=https://w3id.org/ratsgraph/ontology#deadline",
+        "document1=https://w3id.org/ratsgraph/id/dresden/document/258867",
+        "value1=2016-09-15",
+        "document2=https://w3id.org/ratsgraph/id/dresden/document/268419",
+        "value2=2017-09-15",
+    ]

@@ -193,5 +193,12 @@ def check(store: str, update_url: str | None) -> None:
     for name, q in load_queries(QUERIES_DIR / "checks").items():
         rows = s.select(q.text).rows
         click.echo(f"{'ok  ' if not rows else 'FAIL'} {name}: {len(rows)} rows")
+        # what a failing rule found (which point, which documents disagree), the first 20 rows
+        for row in rows[:20]:
+            click.echo(
+                "     " + " ".join(f"{k}={v.value}" for k, v in row.items() if v is not None)
+            )
+        if len(rows) > 20:
+            click.echo(f"     … and {len(rows) - 20} more")
         failed += bool(rows)
     sys.exit(1 if failed else 0)
