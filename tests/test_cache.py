@@ -90,11 +90,10 @@ def test_after_a_write_the_views_last_asked_for_are_computed_again_before_anyone
     client = app.test_client()
     cache = app.extensions["ratsgraph-cache"]
     assert vorlagen(client) == ["V1106/21"]
-    load_paths(app.extensions["ratsgraph"], [BK], jobs=1)  # a write through the service's store
-    deadline = time.monotonic() + 20
-    while cache.refreshed < 2 and time.monotonic() < deadline:  # the label lookup and the view
-        time.sleep(0.1)
-    assert cache.refreshed >= 2
+    service_store = app.extensions["ratsgraph"]
+    load_paths(service_store, [BK], jobs=1)  # a write through the service's store
+    assert cache.wait_refreshed(service_store, timeout=120)  # the refresh of this state is done
+    assert cache.refreshed >= 2  # the label lookup and the view
     misses = cache.misses
     assert vorlagen(client) == ["V1106/21", "V2620/23"]
     assert cache.misses == misses  # answered from the refreshed cache: nobody waited for it
@@ -123,7 +122,8 @@ def test_after_a_write_a_slow_view_is_answered_from_its_previous_answer_until_th
     assert stale_since is None  # nothing earlier to give: computed and waited for
     load_paths(store, [BK], jobs=1)
     asked = time.time()
-    earlier, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
+    with cache.background_held():  # the new answer cannot be ready before this one is given
+        earlier, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
     assert count(earlier) == count(before)  # the answer before the write, at once …
     assert stale_since is not None and stale_since <= asked  # … saying when it was computed
     fresh, stale_since = cache.answer(store, SLOW, stale_after_s=None)  # waits for the new one
@@ -158,9 +158,10 @@ def test_a_stale_view_answer_says_so_and_a_client_can_ask_for_the_fresh_one(
     first = client.get("/views/pairs.json")
     assert first.get_json()["stale"] is False and "X-Ratsgraph-Stale" not in first.headers
     load_paths(app.extensions["ratsgraph"], [BK], jobs=1)
-    page = client.get("/views/pairs").get_data(as_text=True)  # the new answer takes ~0.5 s
+    with app.extensions["ratsgraph-cache"].background_held():  # the new answer is still due
+        page = client.get("/views/pairs").get_data(as_text=True)
+        stale = client.get("/views/pairs.json")
     assert 'id="stale"' in page and "wird berechnet" in page
-    stale = client.get("/views/pairs.json")
     body = stale.get_json()
     assert (body["rows"], body["stale"]) == (first.get_json()["rows"], True)
     assert body["computed_at"].endswith("+00:00")
@@ -199,16 +200,18 @@ def test_writes_in_quick_succession_do_not_pile_up_computations_of_a_slow_view(
 ) -> None:
     cache = ViewCache(8)
     first, _ = cache.answer(store, SLOW, stale_after_s=0.01)
-    load_paths(store, [BK], jobs=1)  # a write: the answer is computed again, in the background
-    assert cache.answer(store, SLOW, stale_after_s=0.01)[1] is not None
-    # another write while that computation runs
-    assert store.drop_graph(
-        "https://w3id.org/ratsgraph/id/dresden/document/V2620-23_Beschlusskontrolle_Hausmitteilung"
-    )
-    earlier, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
-    assert stale_since is not None
-    computing = [t for t in threading.enumerate() if t.name == "view-compute"]
-    assert len(computing) == 1  # the second write started no second computation
+    with (
+        cache.background_held()
+    ):  # the computation after the first write is still due at the second
+        load_paths(store, [BK], jobs=1)  # a write: the answer is computed again, in the background
+        assert cache.answer(store, SLOW, stale_after_s=0.01)[1] is not None
+        assert store.drop_graph(  # another write before that computation is done
+            "https://w3id.org/ratsgraph/id/dresden/document/V2620-23_Beschlusskontrolle_Hausmitteilung"
+        )
+        earlier, stale_since = cache.answer(store, SLOW, stale_after_s=0.01)
+        assert stale_since is not None
+        computing = [t for t in threading.enumerate() if t.name == "view-compute"]
+        assert len(computing) == 1  # the second write started no second computation
     cache.wait_idle(SLOW)
     assert cache.misses == 2
     fresh, stale_since = cache.answer(store, SLOW, stale_after_s=None)

@@ -26,6 +26,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +78,8 @@ class ViewCache:
         self.max_rows = max_rows
         self.refresh = refresh  # answers recomputed after a write (the most recently used)
         self.refreshed = 0
+        self.refreshed_generation: Any = None  # the store state the last complete refresh was for
+        self._refresh_done = threading.Condition()
         self._wake = threading.Event()
         self._refresher: threading.Thread | None = None
         self._recent: OrderedDict[str, None] = OrderedDict()  # queries asked, latest last
@@ -83,7 +87,8 @@ class ViewCache:
         self._inflation = 0.0  # GreedyDual-Size's L: the priority of the last answer dropped
         self._rows = 0
         # computations nobody waits for, at once: one fewer than cores, so requests keep one
-        self._background = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
+        self._slots = max(1, (os.cpu_count() or 2) - 1)
+        self._background = threading.BoundedSemaphore(self._slots)
         self._lock = threading.Lock()
         # at most one shared computation per query: writes in quick succession do not pile up
         # computations of states already gone
@@ -203,6 +208,27 @@ class ViewCache:
         self._keep(query, entry, getattr(store, "generation", None))
         return entry
 
+    @contextmanager
+    def background_held(self) -> Iterator[None]:
+        """Computations nobody waits for do not begin until the block ends (they wait their turn,
+        as behind other background work): what is answered while a new answer is still due can be
+        looked at without racing its computation."""
+        for _ in range(self._slots):
+            self._background.acquire()
+        try:
+            yield
+        finally:
+            for _ in range(self._slots):
+                self._background.release()
+
+    def wait_refreshed(self, store: Any, timeout: float) -> bool:
+        """Wait until the refresh after the latest write to ``store`` has computed every answer
+        it was to; False when ``timeout`` seconds pass first."""
+        with self._refresh_done:
+            return self._refresh_done.wait_for(
+                lambda: self.refreshed_generation == getattr(store, "generation", None), timeout
+            )
+
     def wait_idle(self, query: str) -> None:
         """Wait until no computation of ``query`` is running (the refresh's turn comes after)."""
         with self._lock:
@@ -284,3 +310,7 @@ class ViewCache:
                     self.refreshed += 1
                 except Exception as e:  # noqa: BLE001 - a failed refresh only means no head start
                     logging.getLogger(__name__).warning("view refresh failed: %s", e)
+            else:  # every answer of this state was computed again: tell who waits for it
+                with self._refresh_done:
+                    self.refreshed_generation = generation
+                    self._refresh_done.notify_all()
