@@ -102,6 +102,25 @@ class RoleVocabulary:
         return written
 
 
+# A role that goes on on the next line: "Beigeordneter für", "Arbeit, Soziales,", "… Stadt-".
+_OPEN_ROLE = re.compile(r"(?:,|für|und|[a-zäöüß]-)$")
+
+
+def _joined(role: str, more: str) -> str:
+    """A role and its next line: "Amtsleiterin Amt f. Stadt-" + "strat., …" -> "… Stadtstrat., …"."""
+    if re.search(r"[a-zäöüß]-$", role) and more[:1].islower():
+        return role[:-1] + more
+    return f"{role} {more}"
+
+
+# Roles many people hold at once (every committee has a chair, every Ortschaft a Verwaltungsstelle):
+# without a legible name, the signer is recorded with the role and no name, never guessed.
+_ROLES_OF_MANY = frozenset(
+    {"Vorsitzender", "Vorsitzende", "Verwaltungsstellenleiter", "Verwaltungsstellenleiterin",
+     "Stadtbezirksamtsleiter", "Stadtbezirksamtsleiterin", "Ortsvorsteher", "Ortsvorsteherin"}
+)  # fmt: skip
+
+
 @lru_cache(maxsize=8)
 def _vocabulary(labels: tuple[str, ...]) -> RoleVocabulary:
     """One vocabulary per reference data (building it was half a millisecond per document)."""
@@ -188,16 +207,16 @@ def parse_signatures(
         if (
             opened
             and not any(k in compact(body) for k in _ROLE_KEYS)
-            and re.fullmatch(r"[A-Za-zÄÖÜäöüß,\- ]+", body)
+            and re.fullmatch(r"[A-Za-zÄÖÜäöüß,.\- ]+", body)
             and not looks_like_name(body, excluded)
         ):  # "Beigeordneter für" / "Finanzen und Liegenschaften": one role over two lines
             role = opened[0]
-            role.text = f"{role.text} {body}"
-            role.open = bool(re.search(r"(,|für|und)$", body))
+            role.text = _joined(role.text, body)
+            role.open = bool(_OPEN_ROLE.search(body))
             role.end = line.end
             continue
         if vocab.is_role_start(body) and not match_person(body, reference)[0]:
-            is_open = bool(re.search(r"(,|für|und)$", body))
+            is_open = bool(_OPEN_ROLE.search(body))
             roles.append(_Role(line, body, line.end, is_open))
             continue
         opened = [r for r in roles if r.open]
@@ -209,12 +228,12 @@ def parse_signatures(
             continue
         if (
             opened
-            and re.fullmatch(r"[A-Za-zÄÖÜäöüß,\- ]+", body)
+            and re.fullmatch(r"[A-Za-zÄÖÜäöüß,.\- ]+", body)
             and not looks_like_name(body, excluded)
         ):
             role = opened[0]
-            role.text = f"{role.text} {body}"
-            role.open = bool(re.search(r"(,|für|und)$", body))
+            role.text = _joined(role.text, body)
+            role.open = bool(_OPEN_ROLE.search(body))
             role.end = line.end
             continue
         holder = letterhead_holder(body, letterhead_role, reference, day)
@@ -245,15 +264,27 @@ def parse_signatures(
     free_roles = [j for j in range(len(roles)) if j not in assigned.values()]
     for i in range(len(names)):
         if i not in assigned and free_roles:
-            assigned[i] = free_roles.pop(0)
+            # the role printed right below the name if it is free (757975: "Kerstin Zimmermann" /
+            # "Amtsleiterin …", the Verwaltungsstellenleiter's role above it), else the first free
+            below = [j for j in free_roles if roles[j].line.start > names[i].line.start]
+            nxt = next((n.line.start for n in names[i + 1 :]), None)
+            below = [j for j in below if nxt is None or roles[j].line.start < nxt]
+            j = below[0] if below else free_roles[0]
+            free_roles.remove(j)
+            assigned[i] = j
 
     # a role nobody's name survived for: the office's holder on that date signed it
-    extra: list[tuple[int, Person, int]] = []
+    extra: list[tuple[int, Person | None, int]] = []
     for j, r in enumerate(roles):
-        if j in assigned.values() or day is None:
+        if j in assigned.values():
             continue
         lab, score = vocab.best(role_norm[j])
         if score < 0.9:  # only a role read clearly names its holder ("Beigeordneter für" does not)
+            continue
+        if lab in _ROLES_OF_MANY:  # a chair or a local officer: a signer without a legible name
+            extra.append((r.line.start, None, j))
+            continue
+        if day is None:
             continue
         holders = [
             p
@@ -309,14 +340,19 @@ def parse_signatures(
         )
     for pos, person, j in extra:
         r = roles[j]
-        sig = Signatory(
-            person.name, role_norm[j], Span(r.line.start, r.end), None, person.iri, True
-        )
-        warnings.append(
-            Warning(
-                f"no legible name for role {r.text!r}; taken as its holder {person.name}", sig.span
+        if person is None:
+            sig = Signatory(None, role_norm[j], Span(r.line.start, r.end), None, None, False)
+            warnings.append(Warning(f"no legible name for role {r.text!r}; left empty", sig.span))
+        else:
+            sig = Signatory(
+                person.name, role_norm[j], Span(r.line.start, r.end), None, person.iri, True
             )
-        )
+            warnings.append(
+                Warning(
+                    f"no legible name for role {r.text!r}; taken as its holder {person.name}",
+                    sig.span,
+                )
+            )
         index = next((k for k, s in enumerate(out) if s.span.start > pos), len(out))
         out.insert(index, sig)
     return out, warnings

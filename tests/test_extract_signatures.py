@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from loader.extract import extract_text
 
-from .test_extract_bodies import corpus_text
+from .test_extract_bodies import DATA, corpus_text
 
 
 def signed(text: str) -> list[tuple[str | None, str | None]]:
@@ -100,4 +100,26 @@ def test_191649_a_greeting_damaged_by_ocr_still_opens_the_signature_block() -> N
     assert signed(corpus_text("191649")) == [
         ("Winfried Lehmann", "Beigeordneter für Allgemeine Verwaltung"),
         ("Helma Orosz", "Oberbürgermeisterin"),
+    ]
+
+
+def test_757975_an_unnamed_officer_and_a_role_hyphenated_over_two_lines_below_its_name() -> None:
+    # "lorn" / "Verwaltungsstellenleiter" / "Kenntnisnahme:" / "Kerstin Zimmermann" /
+    # "Amtsleiterin Amt f. Stadt-" / "strat., Internat, u. Bürger"
+    assert signed(corpus_text("757975")) == [
+        (None, "Verwaltungsstellenleiter"),
+        ("Kerstin Zimmermann", "Amtsleiterin Amt f. Stadtstrat., Internat, u. Bürger"),
+    ]
+
+
+def test_732524_a_chair_whose_name_ocr_cut_is_a_chair_without_a_name() -> None:
+    # "ximilian Värtler" / "Vorsitzender": a chair is no office with one holder to take the name from
+    assert signed(corpus_text("732524")) == [(None, "Vorsitzender")]
+
+
+def test_620443_a_verwaltungsstellenleiter_without_a_name_line() -> None:
+    text = (DATA / "620443.txt").read_text(encoding="utf-8")
+    assert signed(text) == [
+        (None, "Verwaltungsstellenleiter"),
+        ("Detlef Sittel", "Erster Bürgermeister"),
     ]
