@@ -21,6 +21,14 @@ ACTIVE = re.compile(
     r"\b(?P<verb>beauftragt|bittet|ermächtigt)\s+(?:weiterhin\s+)?(?P<actor>(?:den|die|das)\s+"
     r"[A-ZÄÖÜ][\wäöüß\-]*(?:\s+(?:der|des)\s+[A-ZÄÖÜ][\wäöüß\-]*){0,3})",
 )
+# "Die Verwaltung unterbreitet dem Stadtrat bis Februar 2014 einen Organisationsvorschlag"
+# (244117): the administration or its head as the subject of a point's first sentence, doing
+# what a resolution tasks it with. Only these verbs, and only the point's opening sentence.
+SUBJECT = re.compile(
+    r"^(?P<actor>(?:Der|Die)\s+(?:Oberbürgermeister(?:in)?|(?:Stadt)?[Vv]erwaltung(?:\s+des\s+"
+    r"Jugendamte?s)?))\s+(?P<verb>unterbreitet|legt|erarbeitet|prüft|berichtet|informiert|"
+    r"erstellt|entwickelt|stellt)\b"
+)
 _ARTICLE = re.compile(r"^(?:der|die|das|den|dem|des)\s*", re.I)
 
 
@@ -87,7 +95,7 @@ def sentence_end(text: str, pos: int) -> int:
 def find_clauses(text: str, reference: Reference) -> list[Clause]:
     """Every delegation clause of a point's text, in order; a clause runs to the end of its sentence."""
     out: list[Clause] = []
-    for pattern in (PASSIVE, ACTIVE):
+    for pattern in (PASSIVE, ACTIVE, SUBJECT):
         for m in pattern.finditer(text):
             actor_text = m.group("actor")
             if pattern is PASSIVE:

@@ -262,3 +262,23 @@ def test_witnesses_258867_and_268419_disagreeing_on_a_deadline_are_listed_by_che
         "document2=https://w3id.org/ratsgraph/id/dresden/document/268419",
         "value2=2017-09-15",
     ]
+
+
+def test_244117_the_administration_as_the_subject_of_a_point_is_tasked() -> None:
+    # "3. Die Verwaltung unterbreitet dem Stadtrat bis Februar 2014 einen Organisationsvorschlag"
+    assert points(corpus_text("244117"))[2] == (3, "Verwaltung", "2014-02-28", "in_umsetzung")
+
+
+def test_244117_with_the_subject_read_as_stadtverwaltung_and_the_verb_elsewhere_is_not() -> None:
+    text = corpus_text("244117")
+    assert (
+        points(
+            text.replace("3. Die Verwaltung unterbreitet", "3. Die Stadtverwaltung unterbreitet")
+        )[2][1]
+        == "Verwaltung"
+    )
+    # a sentence where the administration is not the one acting tasks nobody
+    assert (
+        points(text.replace("3. Die Verwaltung unterbreitet", "3. Der Stadtrat unterbreitet"))[2][1]
+        is None
+    )
