@@ -34,7 +34,7 @@ def starts(text: str, width: int = 30) -> list[str]:
 EXPECTED_244117 = [
     (1, None, None, "in_umsetzung"),
     (2, None, None, "in_umsetzung"),
-    (3, None, "2014-02-28", "in_umsetzung"),
+    (3, "Verwaltung", "2014-02-28", "in_umsetzung"),
     (4, None, None, "in_umsetzung"),
     (1, None, "2015-09-30", "in_umsetzung"),
     (2, None, None, "in_umsetzung"),
