@@ -106,6 +106,14 @@ class RoleVocabulary:
 _OPEN_ROLE = re.compile(r"(?:,|für|und|[a-zäöüß]-)$")
 
 
+def _role_words(line: str, vocab: RoleVocabulary) -> bool:
+    """Most words of ``line`` are words of roles: it can go on a role ("Verkehr und
+    Liegenschaften"); a name fragment cannot ("lilbert", 395642)."""
+    words = re.findall(r"[a-zäöüß]+", line.lower())
+    known = [w for w in words if w in vocab.words or w in ("und", "für", "sowie", "f", "u")]
+    return bool(words) and 2 * len(known) >= len(words)
+
+
 def _joined(role: str, more: str) -> str:
     """A role and its next line: "Amtsleiterin Amt f. Stadt-" + "strat., …" -> "… Stadtstrat., …"."""
     if re.search(r"[a-zäöüß]-$", role) and more[:1].islower():
@@ -209,6 +217,7 @@ def parse_signatures(
             and not any(k in compact(body) for k in _ROLE_KEYS)
             and re.fullmatch(r"[A-Za-zÄÖÜäöüß,.\- ]+", body)
             and not looks_like_name(body, excluded)
+            and (opened[0].text.endswith("-") or _role_words(body, vocab))
         ):  # "Beigeordneter für" / "Finanzen und Liegenschaften": one role over two lines
             role = opened[0]
             role.text = _joined(role.text, body)

@@ -123,3 +123,13 @@ def test_620443_a_verwaltungsstellenleiter_without_a_name_line() -> None:
         (None, "Verwaltungsstellenleiter"),
         ("Detlef Sittel", "Erster Bürgermeister"),
     ]
+
+
+def test_395642_a_name_fragment_below_a_cut_role_is_a_name_not_the_roles_rest() -> None:
+    # "ul Sis^midt-Lamontain" / "Beigeordneter für Stadtentwicklung, Bau," / "lilbert" /
+    # "Oberbürgermeister" (tests/data/ratsinfo, from dresden-ratsinfo)
+    text = (DATA / "395642.txt").read_text(encoding="utf-8")
+    assert signed(text) == [
+        ("Raoul Schmidt-Lamontain", "Beigeordneter für Stadtentwicklung, Bau"),
+        ("Dirk Hilbert", "Oberbürgermeister"),
+    ]
