@@ -19,32 +19,20 @@ from rdflib.namespace import RDF
 
 from service.errors import UserError
 from service.queries import load_queries
-from service.store import GRAPH_RESULT_TYPES, MEDIA_RESULTS
 from service.store.query_guard import check_nesting, check_services, parse_allowlist
 from service.web import get_store
 from service.web.negotiation import choose, negotiate, vary
+from service.web.sparql_formats import (
+    ALIASES,
+    GRAPH_FORMATS,
+    GRAPH_TYPES,
+    JSON_LD,
+    RESULT_TYPES,
+    wanted,
+)
 
 bp = Blueprint("sparql", __name__)
 
-JSON_LD = "application/ld+json"
-RESULT_TYPES = list(MEDIA_RESULTS)  # JSON first: the default when the client names no type
-GRAPH_TYPES = [*GRAPH_RESULT_TYPES, JSON_LD]  # Turtle first
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "jsonld": JSON_LD,
-}
 RDFLIB_FORMATS = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -61,8 +49,9 @@ def _args(text: str) -> dict[str, list[str]]:
     return parse_qs(text, keep_blank_values=True)
 
 
-def _protocol_params() -> tuple[str | None, list[str], list[str]]:
-    """The query (None when absent) and dataset of a GET, form POST or direct POST."""
+def _protocol_params() -> tuple[str | None, list[str], list[str], list[str]]:
+    """The query (None when absent), dataset and ``format=`` values of a GET, form POST or direct
+    POST."""
     url_args = _args(request.query_string.decode("utf-8", "replace"))
     body_query = None
     if request.method == "GET":
@@ -109,27 +98,13 @@ def _protocol_params() -> tuple[str | None, list[str], list[str]]:
     if len(queries) > 1:
         raise UserError(f"expected one 'query' parameter, got {len(queries)}", 400)
     query = queries[0] if queries else None
-    return query, args.get("default-graph-uri", []), args.get("named-graph-uri", [])
-
-
-def _accepted(offered: list[str], default: str) -> str | None:
-    """What the client takes of ``offered`` (aliases such as application/json count)."""
-    wanted = request.args.get("format")
-    if wanted:
-        media = FORMATS.get(wanted.lower())
-        if media is None:
-            raise UserError(
-                f"unknown format {wanted!r}; expected one of: {', '.join(FORMATS)}", 400
-            )
-        return media if media in offered else None
-    choices = offered + [a for a, target in ALIASES.items() if target in offered]
-    best = choose(choices, request.headers.get("Accept"), default)
-    return ALIASES.get(best, best) if best else None
+    graphs = args.get("default-graph-uri", []), args.get("named-graph-uri", [])
+    return query, *graphs, args.get("format", [])
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Any:
-    query, default_graphs, named_graphs = _protocol_params()
+    query, default_graphs, named_graphs, formats = _protocol_params()
     if query is None and request.method == "GET":
         return service_description()
     if query is None or not query.strip():
@@ -137,10 +112,10 @@ def endpoint() -> Any:
     if request.method == "GET" and not request.args.get("format") and _wants_editor():
         return editor_page(query)  # a shared link opened in a browser: the editor runs it
     check_nesting(query)  # before any parser: each level costs them a stack frame or more
-    results_type = _accepted(RESULT_TYPES, RESULT_TYPES[0])
-    graph_type = _accepted(GRAPH_TYPES, GRAPH_TYPES[0])
+    asked = wanted(formats, request.headers.get("Accept"))
+    results_type, graph_type = asked.results, asked.graph
     if results_type is None and graph_type is None:
-        raise _not_acceptable(RESULT_TYPES + GRAPH_TYPES)
+        raise asked.not_acceptable(graph_form=None)
     allowlist = parse_allowlist(current_app.config["SERVICE_ALLOWLIST"])
     try:
         body, media_type = get_store().query_serialized(  # type: ignore[call-arg]
@@ -156,12 +131,12 @@ def endpoint() -> Any:
         raise UserError(f"query syntax error: {unshifted(str(e), len(base_declaration()))}") from e
     if media_type in RDFLIB_FORMATS:
         if graph_type is None:
-            raise _not_acceptable(GRAPH_TYPES)
+            raise asked.not_acceptable(graph_form=True)
         if graph_type == JSON_LD:
             graph = Graph().parse(data=body, format="nt")
             body, media_type = graph.serialize(format="json-ld").encode(), JSON_LD
     elif results_type is None:
-        raise _not_acceptable(RESULT_TYPES)
+        raise asked.not_acceptable(graph_form=False)
     return vary(Response(body, mimetype=media_type))
 
 
@@ -187,14 +162,6 @@ def unshifted(message: str, shift: int) -> str:
     # "1:40" as a position, not inside an address such as 127.0.0.1:7878 a remote store names
     return re.sub(
         r"(?<![\d.:])\b1:(\d+)", lambda m: f"1:{max(int(m.group(1)) - shift, 1)}", message, count=1
-    )
-
-
-def _not_acceptable(offered: list[str]) -> UserError:
-    return UserError(
-        f"none of the formats in Accept: {request.headers.get('Accept')} fits this query's "
-        f"results; available: {', '.join(offered)}",
-        406,
     )
 
 
@@ -250,7 +217,7 @@ def editor_page(query: str | None = None) -> Response:
 
 def service_description() -> Response:
     """RDF clients get a SPARQL 1.1 Service Description; browsers get the query editor."""
-    media = negotiate([*GRAPH_TYPES, "text/html"], default="text/turtle", formats=FORMATS)
+    media = negotiate([*GRAPH_TYPES, "text/html"], default="text/turtle", formats=GRAPH_FORMATS)
     if media == "text/html":
         return editor_page()
     store = get_store()
