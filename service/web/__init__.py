@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
         graphs_api,
         health,
         http_headers,
+        ontology,
         openapi,
         pages,
         request_limits,
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     pages.init_app(app)
     search.init_app(app)
     dataset.init_app(app)
+    ontology.init_app(app)
     http_headers.init_app(app)
     return app
 

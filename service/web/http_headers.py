@@ -13,7 +13,9 @@ import hashlib
 
 from flask import Flask, Response, current_app, request
 
-READ_ONLY_PREFIXES = ("/sparql", "/views", "/id/", "/dataset", "/dumps/", "/.well-known/")
+READ_ONLY_PREFIXES = (
+    "/sparql", "/views", "/id/", "/dataset", "/dumps/", "/.well-known/", "/ontology",
+)  # fmt: skip
 
 
 def _read_only_api(path: str) -> bool:
