@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -14,6 +15,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from loader.shapes import ONTOLOGY_FILE
+
+from .test_browser_walk import Walk, chromium  # noqa: F401 - the Chromium fixture
 
 NS = "https://w3id.org/ratsgraph/ontology#"
 BASE = "https://w3id.org/ratsgraph"
@@ -148,3 +151,26 @@ def test_every_term_iri_resolves_on_this_host(live_server: str) -> None:
     assert (moved.status_code, moved.headers["Location"]) == (303, "/ontology#StatusOpen")
     missing = requests.get(live_server + "/ontology/Nothing", headers={"Accept": "text/plain"})
     assert missing.status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_term_iri_opened_in_a_browser_shows_its_term(
+    live_server: str,
+    chromium,  # noqa: ANN001, F811 - the fixture imported above
+    tmp_path: Path,
+    width: int,
+) -> None:
+    """The fragment lands on the term: its heading is on screen; the page fits a phone and has no
+    serious accessibility violation (`test_browser_walk.Walk.check`)."""
+    context = chromium.new_context(locale="de-DE", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    walk = Walk(page, live_server, tmp_path)
+    page.goto(live_server + "/ontology#StatusImplemented")
+    walk.check("ontology")
+    heading = page.locator("#StatusImplemented h3")
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 800  # scrolled to it, not left at the top
+    assert page.locator("#StatusImplemented dd[lang=en]").first.inner_text() == "implemented"
+    context.close()
