@@ -63,7 +63,7 @@ def test_rdf_clients_get_the_whole_ontology(
     assert isomorphic(Graph().parse(data=resp.content, format=rdflib_format), the_ontology())
 
 
-def test_every_term_has_its_anchor_with_german_and_english_label_and_its_comment(
+def test_every_term_has_its_anchor_with_german_and_english_labels_and_comments(
     live_server: str,
 ) -> None:
     g = the_ontology()
@@ -79,7 +79,8 @@ def test_every_term_has_its_anchor_with_german_and_english_label_and_its_comment
                 assert isinstance(value, Literal)
                 assert (value.language, str(value)) in shown, (t, prop, value)
         labels = {v.language for p in (RDFS.label, SKOS.prefLabel) for v in g.objects(t, p)}
-        assert labels == {"de", "en"}, t
+        comments = {v.language for v in g.objects(t, RDFS.comment)}
+        assert labels == comments == {"de", "en"}, t
 
 
 def test_a_class_shows_its_superclass_and_the_properties_that_use_it(live_server: str) -> None:
