@@ -4,6 +4,8 @@ as on the embedded store. Skipped without Virtuoso, failed so under CI (`conftes
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import BNode, Graph, URIRef
+from rdflib.compare import isomorphic
 
 from loader import SAMPLES_DIR
 from service.ingest.loading import load_paths
@@ -141,6 +144,52 @@ def test_ratsgraph_serves_views_and_sparql_from_virtuoso(
             timeout=30,
         )
         assert (ask.status_code, ask.json()["boolean"]) == (200, True)
+
+
+RESOLUTION = "https://w3id.org/ratsgraph/id/dresden/resolution/V1106-21/JHA-042-2022"
+
+
+def test_sparqlwrapper_reads_every_form_in_its_default_and_csv_formats_through_virtuoso(
+    sample_virtuoso: RemoteStore, sample_store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/sparql passes Virtuoso's answers through: SPARQLWrapper's defaults (XML: Results XML, or
+    RDF/XML for graphs) and CSV reach it as the embedded store gives them (ratsgraph asks Virtuoso
+    by Accept only: a format= beside it would win there and give a 406)."""
+    from SPARQLWrapper import CSV, SPARQLWrapper  # noqa: PLC0415
+
+    embedded = EmbeddedStore(sample_store_dir, read_only=True)
+    select = f"SELECT ?p ?o WHERE {{ <{RESOLUTION}> ?p ?o FILTER (!isLiteral(?o)) }} ORDER BY ?p ?o"
+    construct = f"CONSTRUCT {{ <{RESOLUTION}> ?p ?o }} WHERE {{ <{RESOLUTION}> ?p ?o }}"
+    expected_rows = [
+        (r["p"].value, r["o"].value)
+        for r in embedded.select(select).rows  # type: ignore[union-attr]
+    ]
+    monkeypatch.setenv("RATSGRAPH_REMOTE_DEFAULT_GRAPH", "server")
+    with serving(["--store", sample_virtuoso.query_url]) as url:
+
+        def ask(query: str, fmt: str | None = None) -> object:
+            sw = SPARQLWrapper(url + "/sparql")
+            sw.setQuery(query)
+            if fmt is not None:
+                sw.setReturnFormat(fmt)
+            return sw.query().convert()
+
+        results = ask(select)  # Results XML, as a DOM
+        rows = [
+            tuple(
+                b.getElementsByTagName("uri")[0].firstChild.data
+                for b in r.getElementsByTagName("binding")
+            )
+            for r in results.getElementsByTagName("result")  # type: ignore[attr-defined]
+        ]
+        assert rows == expected_rows and len(rows) >= 10
+        csv_text = ask(select, CSV).decode("utf-8")  # type: ignore[attr-defined]
+        # Virtuoso's CSV, passed through: quoted its way, the same values
+        parsed = [tuple(r) for r in csv.reader(io.StringIO(csv_text))]
+        assert parsed == [("p", "o"), *expected_rows]
+        assert isomorphic(ask(construct), embedded.construct(construct))  # RDF/XML, parsed
+        answer = ask(f"ASK {{ <{RESOLUTION}> ?p ?o }}")
+        assert answer.getElementsByTagName("boolean")[0].firstChild.data == "true"  # type: ignore[attr-defined]
 
 
 def test_skolem_iris_do_not_depend_on_the_parsers_blank_node_labels() -> None:

@@ -174,6 +174,9 @@ class RemoteStore:
         if update:  # an update whose WHERE has a SELECT subquery is still an update
             sw.queryType = "INSERT"
         sw.setReturnFormat(TURTLE if sw.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
+        # the Accept header only: no format=/output= beside it, which Virtuoso obeys over Accept
+        # (format=json with Accept: text/csv is a 406 there)
+        sw.setOnlyConneg(True)
         sw.addCustomHttpHeader("Accept", accept)
         if self.user and self.password:
             sw.setCredentials(self.user, self.password)
