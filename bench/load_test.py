@@ -5,7 +5,14 @@ API (the server holds the store, so that is how a load runs beside it) and start
 is up. Reports requests, throughput, p50/p95/p99/max latency, errors and 5xx per kind, and checks
 that no uploaded document is lost. Expected: zero 5xx, zero lost documents.
 
-    .venv/bin/python bench/load_test.py --clients 20 --seconds 60
+The hostile mix runs beside them (issue 14): ``--runaway`` clients send queries that would run for
+hours (each stopped at its limit, or refused at once when its lane is full) without pause, and
+``--big-bodies`` clients announce 48 MB anonymous uploads and 5 MB form queries (refused before
+they are read). Their answers are reported apart; the normal readers must still see no 5xx.
+Runaway clients share the SPARQL lane with the readers' own SPARQL, so keep them below
+MAX_CONCURRENT_QUERIES (4): views, pages and /healthz have their own lane, other SPARQL does not.
+
+    .venv/bin/python bench/load_test.py --clients 20 --seconds 60 [--runaway 2 --big-bodies 2]
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
@@ -86,10 +94,68 @@ def client(
             r = session.get(**args, timeout=60)
             status = r.status_code
             if status >= 500:
-                failures.append((args, status, round(time.monotonic() - started, 2), r.text[:300]))
+                said = r.text.split('<p class="error">', 1)[-1].split("</p>", 1)[0]  # an HTML page
+                failures.append((args, status, round(time.monotonic() - started, 2), said[:300]))
         except requests.RequestException as e:
             status = f"error: {type(e).__name__}"
         results.append((kind, status, time.monotonic() - started))
+        if time.monotonic() - started > 5:
+            SLOW.append(
+                (args["url"].replace(url, ""), status, round(time.monotonic() - started, 1))
+            )
+
+
+SLOW: list[tuple[str, object, float]] = []  # readers' requests that took over 5 s
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } # "
+
+
+def runaway(url: str, stop: float, results: list, seed: int) -> None:
+    """Queries for hours, one after the other, ignoring Retry-After (a brief pause only, so the
+    load generator itself keeps a core for the readers)."""
+    session = requests.Session()
+    n = 0
+    while time.monotonic() < stop:
+        n += 1
+        started = time.monotonic()
+        try:
+            r = session.get(url + "/sparql", params={"query": f"{RUNAWAY}{seed}-{n}"}, timeout=120)
+            status: object = r.status_code
+        except requests.RequestException as e:
+            status = f"error: {type(e).__name__}"
+        results.append(("runaway", status, time.monotonic() - started))
+        time.sleep(0.05)
+
+
+def head_only(url: str, head: str) -> str:
+    """Send a request's head (its body announced, not sent); the status line of the answer."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as conn:
+        conn.sendall(head.encode("latin-1"))
+        return conn.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+
+
+def big_bodies(url: str, stop: float, results: list) -> None:
+    """Anonymous 48 MB uploads (announced, never sent) and 5 MB form queries (sent)."""
+    session = requests.Session()
+    form = {"query": "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5_000_000}
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        try:
+            line = head_only(
+                url,
+                "POST /api/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                "application/x-www-form-urlencoded\r\nContent-Length: 48000000\r\n\r\n",
+            )
+            status: object = int(line.split()[1]) if line.startswith("HTTP/") else line
+        except OSError as e:
+            status = f"error: {type(e).__name__}"
+        results.append(("big upload", status, time.monotonic() - started))
+        started = time.monotonic()
+        try:
+            status = session.post(url + "/sparql", data=form, timeout=60).status_code
+        except requests.RequestException as e:  # the server may close before all is sent
+            status = f"refused while sending: {type(e).__name__}"
+        results.append(("big form query", status, time.monotonic() - started))
 
 
 def writer(url: str, stop: float, files: list[Path], log: list) -> None:
@@ -122,9 +188,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--server-log", type=Path, help="keep the server's log (access lines) here")
     parser.add_argument(
         "--in-thread", action="store_true", help="queries in the request thread (no hard stop)"
     )
+    parser.add_argument("--runaway", type=int, default=0, help="clients sending endless queries")
+    parser.add_argument("--big-bodies", type=int, default=0, help="clients sending huge bodies")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ratsgraph-load-test-"))
@@ -148,6 +217,15 @@ def main() -> None:
                 for i in range(args.clients)
             ]
             threads.append(threading.Thread(target=writer, args=(url, stop, files, uploads)))
+            hostile: list = []
+            threads += [
+                threading.Thread(target=runaway, args=(url, stop, hostile, i))
+                for i in range(args.runaway)
+            ]
+            threads += [
+                threading.Thread(target=big_bodies, args=(url, stop, hostile))
+                for _ in range(args.big_bodies)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -155,6 +233,8 @@ def main() -> None:
             documents = requests.get(f"{url}/api/documents", timeout=60).json()["documents"]
         finally:
             log = stop_server(proc)
+            if args.server_log:
+                args.server_log.write_text(log, encoding="utf-8")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -189,11 +269,26 @@ def main() -> None:
         "statuses": dict(statuses),
         "errors_5xx_or_connection": server_errors,
         "5xx_answers": failures[:10],
+        "slowest": sorted(SLOW, key=lambda r: -r[2])[:10],
         "uploads": len(uploads),
         "uploads_failed": failed_uploads,
         "upload_p50_ms": round(percentile([s for _, _, s, _ in uploads], 50) * 1000, 1),
         "documents_uploaded_distinct": len(loaded),
         "documents_lost": lost,
+        "hostile": {
+            "runaway_clients": args.runaway,
+            "big_body_clients": args.big_bodies,
+            **{
+                kind: {
+                    "requests": sum(1 for k, _, _ in hostile if k == kind),
+                    "statuses": dict(Counter(str(st) for k, st, _ in hostile if k == kind)),
+                    "p50_ms": round(
+                        percentile([t for k, _, t in hostile if k == kind], 50) * 1000, 1
+                    ),
+                }
+                for kind in sorted({k for k, _, _ in hostile})
+            },
+        },
         "server_log_lines": log.count("\n"),
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -47,7 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "QUERY_QUEUE",
-        8,
+        16,
         "SPARQL queries waiting for a slot (each within its time limit); more are refused at once "
         "(503, Retry-After); keep `serve --threads` above MAX_CONCURRENT_QUERIES + this",
     ),

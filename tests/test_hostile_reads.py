@@ -280,10 +280,15 @@ def test_health_and_a_view_answer_while_four_runaway_queries_and_a_long_write_ru
     env = {"RATSGRAPH_WRITE_TOKEN": TOKEN, "RATSGRAPH_QUERY_TIMEOUT_S": "15"}
     url, proc = start_server(store, env)
     outcomes: dict[str, int] = {}
+    messages: list[str] = []
 
     def runaway(i: int) -> None:
         r = requests.get(url + "/sparql", params={"query": RUNAWAY + f" # {i}"}, timeout=60)
         outcomes[f"runaway {i}"] = r.status_code
+        found = re.search(
+            r"long-running .* was stopped|stopped after the time limit of \d+ s", r.text
+        )
+        messages.append(found.group(0) if found else r.text)
 
     def long_write() -> None:
         r = requests.put(
@@ -313,14 +318,21 @@ def test_health_and_a_view_answer_while_four_runaway_queries_and_a_long_write_ru
             thread.join(timeout=120)
     finally:
         stop_server(proc)
-    assert still_busy == 4  # the quick requests were answered while the runaways ran
+    assert still_busy >= 2  # the quick requests were answered while runaways ran
     assert [(path, status) for path, status, _ in quick] == [
         ("/healthz", 200),
         ("/views/framework.json", 200),
     ] * 5
     assert max(seconds for _, _, seconds in quick) < 5.0  # measured: well under a second
-    assert outcomes == {"runaway 0": 503, "runaway 1": 503, "runaway 2": 503,
-                        "runaway 3": 503, "write": 200}  # fmt: skip
+    # two run to their limit in the lane of long-running queries; the two that find it full
+    # past their first second are stopped then
+    assert sorted(outcomes.values()) == [200, 503, 503, 503, 503]
+    assert sorted(messages) == [
+        "long-running SPARQL queries are running; this query ran past 1 s of CPU (or 5 s) and was stopped",
+        "long-running SPARQL queries are running; this query ran past 1 s of CPU (or 5 s) and was stopped",
+        "stopped after the time limit of 15 s",
+        "stopped after the time limit of 15 s",
+    ]
 
 
 def test_queries_past_the_queue_are_refused_at_once_with_retry_after(
@@ -345,7 +357,7 @@ def test_queries_past_the_queue_are_refused_at_once_with_retry_after(
         ]
         for thread in threads:
             thread.start()
-            time.sleep(0.5)  # the first runs, the second waits in line
+            time.sleep(0.2)  # the first runs, the second waits in line (all within a second)
         third = requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
         health = requests.get(url + "/healthz", timeout=60)
         for thread in threads:

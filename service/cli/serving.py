@@ -29,7 +29,7 @@ def _serve(
     base: str,
     body: str,
     workers: int = 1,
-    threads: int = 16,
+    threads: int = 32,
 ) -> None:
     """gunicorn with ``workers`` processes; each opens its own store handle (see service.web.serving)."""
     from service.store.ownership import announce, in_use_message, lock_error, probe  # noqa: PLC0415
@@ -90,7 +90,7 @@ def demo(store: str, host: str, port: int, no_serve: bool) -> None:
 )
 @click.option(
     "--threads",
-    default=16,
+    default=32,
     show_default=True,
     type=click.IntRange(1, 256),
     help="Requests answered at once per worker; above MAX_CONCURRENT_QUERIES + QUERY_QUEUE, so "

@@ -2,7 +2,9 @@
 
 Arbitrary SPARQL from anyone and the service's own reads (views, pages) go through separate lanes,
 so runaway queries fill their own lane and no other: a view, a page or /healthz still gets a
-thread and a slot. A full line answers 503 with Retry-After at once instead of holding a server
+thread and a slot. Within SPARQL, a query that runs past a second leaves its slot for a place in
+a smaller lane of long-running queries, or is stopped when that is full: short queries keep their
+slots however many long ones are sent. A full line answers 503 with Retry-After at once instead of holding a server
 thread for the length of a time limit.
 """
 
@@ -16,10 +18,11 @@ from service.errors import UserError
 
 
 class Busy(UserError):
-    def __init__(self, what: str, running: int, waiting: int | None) -> None:
+    def __init__(self, what: str, running: int, waiting: int | None, why: str = "") -> None:
         line = f" and {waiting} waiting" if waiting else ""
         super().__init__(
-            f"the server is busy: {running} {what} are running{line}; try again in a moment", 503
+            f"the server is busy: {running} {what} are running{line}{why}; try again in a moment",
+            503,
         )
 
 
@@ -38,22 +41,34 @@ class Lane:
     def __repr__(self) -> str:
         return f"Lane({self.what!r}, running={self.running}, waiting={self.waiting})"
 
+    def acquire(self, timeout: float) -> None:
+        """Take a slot: at once, after waiting in line (up to ``timeout``), or `Busy`."""
+        if self._slots.acquire(blocking=False):
+            return
+        with self._lock:
+            if self.waiting is not None and self._in_line >= self.waiting:
+                raise Busy(self.what, self.running, self.waiting)
+            self._in_line += 1
+        try:
+            got = self._slots.acquire(timeout=timeout)
+        finally:
+            with self._lock:
+                self._in_line -= 1
+        if not got:
+            raise Busy(self.what, self.running, self.waiting)
+
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free now."""
+        return self._slots.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._slots.release()
+
     @contextmanager
     def slot(self, timeout: float) -> Iterator[None]:
-        """Hold a slot for the block: at once, after waiting in line (up to ``timeout``), or never."""
-        if not self._slots.acquire(blocking=False):
-            with self._lock:
-                if self.waiting is not None and self._in_line >= self.waiting:
-                    raise Busy(self.what, self.running, self.waiting)
-                self._in_line += 1
-            try:
-                got = self._slots.acquire(timeout=timeout)
-            finally:
-                with self._lock:
-                    self._in_line -= 1
-            if not got:
-                raise Busy(self.what, self.running, self.waiting)
+        """Hold a slot for the block (see `acquire`)."""
+        self.acquire(timeout)
         try:
             yield
         finally:
-            self._slots.release()
+            self.release()

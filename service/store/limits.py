@@ -23,9 +23,9 @@ from rdflib import Graph
 
 from service.errors import UserError
 from service.store import SelectResult, Store
-from service.store.lanes import Lane
+from service.store.lanes import Busy, Lane
 from service.store.row_cap import cut_results
-from service.store.stoppable import Stalled, run_stoppable
+from service.store.stoppable import ForkGate, Stalled, WriteInProgress, run_stoppable
 
 T = TypeVar("T")
 MIN_TIMEOUT_S = 0.1  # below that a fork alone may not finish: a limit nobody could meet
@@ -39,6 +39,11 @@ class FederationFailed(UserError):
         super().__init__(f"the federated query to {named} failed: {cause}", 502)
 
 
+# anyone's SPARQL runs at a lower CPU priority than views and pages: runaway queries on every core
+# made pages wait seconds (bench/load_test.py --runaway 2: a page stopped at its 20 s limit)
+PUBLIC_NICE = 10
+DEMOTE_AFTER_S = 1.0  # and one that computed this long (CPU; 5x on the clock) drops lowest
+WRITE_WAIT_S = 0.05  # how long a read of ours waits for a running write before it runs inline
 COMPACT_AFTER_WRITES = 16  # writes through the server between two compactions of the files
 PROVEN_ENTRIES = 4096  # reads remembered as fast, per process (hashes: 32 bytes each)
 
@@ -51,7 +56,7 @@ class Limits:
     stoppable: bool = True  # False: run in the request thread (no hard stop; for comparison)
     proven_fast_s: float = 1.0  # a read that took at most this in a child runs inline next time
     memory_mb: int | None = 1024  # what a query's child may allocate beyond what it inherited
-    queue: int = 8  # arbitrary SPARQL queries waiting for a slot; more are refused at once (503)
+    queue: int = 16  # arbitrary SPARQL queries waiting for a slot; more are refused at once (503)
 
 
 def _is_local(store: object) -> bool:
@@ -85,8 +90,11 @@ class LimitedStore:
         self.limits = limits
         # arbitrary SPARQL in its own bounded lane; views and pages (our queries) in another
         self._public = Lane("SPARQL queries", limits.max_concurrent, limits.queue)
+        # ...of which those past DEMOTE_AFTER_S move to a smaller lane, so they keep no short slot
+        self._long = Lane("long-running SPARQL queries", max(1, limits.max_concurrent // 2), 0)
         self._own = Lane("views and pages", limits.max_concurrent, None)
-        self._write_lock = threading.Lock()  # one write at a time, and no fork during a write
+        self._write_lock = threading.Lock()  # one write at a time
+        self._gate = ForkGate()  # and no fork during a write (nor a write starving the forks)
         # a local store's query computes; one idle for a second waits on an inherited lock
         self._stall_s = (
             1.0 if getattr(inner, "path", None) is not None or _is_local(inner) else None
@@ -144,11 +152,37 @@ class LimitedStore:
         would not stop the server's work either."""
         timeout = current_timeout(self.limits.timeout_s)
         started = time.monotonic()
-        with (self._public if public else self._own).slot(timeout):
-            return self._run_in_slot(fn, read, timeout, started)
+        if not public:
+            with self._own.slot(timeout):
+                return self._run_in_slot(fn, read, timeout, started)
+        held = [self._public]
+        self._public.acquire(timeout)
+
+        def moved_to_long_lane() -> None:
+            if held[0] is self._long:  # a retried child that ran long again
+                return
+            if not self._long.try_acquire():
+                raise Busy(
+                    self._long.what, self._long.running, None,
+                    f"; this query ran past {DEMOTE_AFTER_S:g} s of CPU (or "
+                    f"{5 * DEMOTE_AFTER_S:g} s) and was stopped",
+                )  # fmt: skip
+            self._public.release()
+            held[0] = self._long
+
+        try:
+            return self._run_in_slot(fn, read, timeout, started, True, moved_to_long_lane)
+        finally:
+            held[0].release()
 
     def _run_in_slot(
-        self, fn: Callable[[], T], read: tuple[object, ...] | None, timeout: float, started: float
+        self,
+        fn: Callable[[], T],
+        read: tuple[object, ...] | None,
+        timeout: float,
+        started: float,
+        public: bool = False,
+        on_long: Callable[[], None] | None = None,
     ) -> T:
         """`_run` once a lane gave it a slot: inline, under a deadline, or in a child."""
         if not self.limits.stoppable:
@@ -164,11 +198,19 @@ class LimitedStore:
             try:
                 t0 = time.monotonic()
                 result = run_stoppable(
-                    fn, left, timeout, self._write_lock, self._stall_s, self.limits.memory_mb
-                )
+                    fn, left, timeout, self._gate, self._stall_s, self.limits.memory_mb,
+                    nice=PUBLIC_NICE if public else 0,
+                    gate_wait_s=None if public else WRITE_WAIT_S,
+                    demote_after_s=DEMOTE_AFTER_S if public else None,
+                    on_long=on_long,
+                )  # fmt: skip
                 if time.monotonic() - t0 <= self.limits.proven_fast_s:
                     self._prove(key)
                 return result
+            except WriteInProgress:
+                # a long write runs: a read of ours (a view, a page) does not wait for it, and no
+                # child may fork beside it, so the read runs here (pyoxigraph reads beside writes)
+                return fn()
             except (OSError, Stalled):
                 # A child reads the store as it was at the fork; if a write since then retired a
                 # file it needed, or the fork caught a lock mid-use, a fresh child is fine.
@@ -264,7 +306,7 @@ class LimitedStore:
         a 0.4 MB document grew the worker by 80 MB and the store by 54 MB each, and reopening the
         store replayed the log for 52 s (bench/bench_upload_cycles.py). Compaction drops what
         deletes left behind; it costs seconds on a big store, hence not after every write."""
-        with self._write_lock:
+        with self._write_lock, self._gate.writing():
             if hasattr(self.inner, "flush"):
                 self.inner.flush()
             self._writes_since_compaction += 1
@@ -275,17 +317,17 @@ class LimitedStore:
                 self._writes_since_compaction = 0
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
-        with self._write_lock:
+        with self._write_lock, self._gate.writing():
             self.inner.replace_graph(graph_iri, graph)
         self._wrote()
 
     def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
-        with self._write_lock:
+        with self._write_lock, self._gate.writing():
             self.inner.replace_graph_data(graph_iri, ntriples)
         self._wrote()
 
     def drop_graph(self, graph_iri: str) -> bool:
-        with self._write_lock:
+        with self._write_lock, self._gate.writing():
             dropped = self.inner.drop_graph(graph_iri)
         if dropped:
             self._wrote()
@@ -293,7 +335,7 @@ class LimitedStore:
 
     def write(self, fn: Callable[[Store], T]) -> T:
         """Run a write (or a backup) on the inner store while no other write runs."""
-        with self._write_lock:
+        with self._write_lock, self._gate.writing():
             return fn(self.inner)
 
     def close(self) -> None:

@@ -18,14 +18,14 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from service.errors import UserError
 
 T = TypeVar("T")
-GATE_WAIT_S = 0.05  # how long a fork waits for a running write before it forks beside it
 
 
 class QueryStopped(UserError):
@@ -86,13 +86,17 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (data_kib * 1024 + extra, resource.RLIM_INFINITY))
 
 
-def _child(fn: Callable[[], Any], write_fd: int, err_fd: int, memory_mb: int | None) -> None:
+def _child(
+    fn: Callable[[], Any], write_fd: int, err_fd: int, memory_mb: int | None, nice: int
+) -> None:
     """In the forked child: run, pickle the answer or the error, write it, and leave at once."""
     code = 0
     try:
         os.dup2(err_fd, 2)  # what an abort prints (e.g. Rust's "memory allocation … failed")
         if memory_mb:
             limit_memory(memory_mb)
+        if nice:
+            os.nice(nice)
         try:
             payload = pickle.dumps(("ok", fn()), protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
@@ -107,13 +111,65 @@ def _child(fn: Callable[[], Any], write_fd: int, err_fd: int, memory_mb: int | N
             payload = pickle.dumps(("os", str(e), 503))
         except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
             payload = pickle.dumps(("internal", f"{type(e).__name__}: {e}", 500))
-        view = memoryview(payload)
+        # length first: the parent stops reading when it has it all, not at an end of file that a
+        # sibling child (forked meanwhile, holding a copy of this pipe's end) may delay for long
+        view = memoryview(len(payload).to_bytes(8, "big") + payload)
         while view:
             view = view[os.write(write_fd, view) :]
     except BaseException:  # noqa: BLE001 - nothing may escape a forked child
         code = 1
     finally:
         os._exit(code)
+
+
+class ForkGate:
+    """No fork while a write runs, and no write starving the forks.
+
+    A child forked while another thread writes may inherit a store lock held mid-write and wait
+    for it forever, so forks and writes exclude each other. A plain lock let a busy writer (one
+    upload after another) take it again and again while readers waited out their whole time
+    limit; here a write waits for the forks already waiting (each takes milliseconds), so
+    readers come first. ``acquire``/``release`` are the fork's side, `writing` the writer's."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._waiting = 0  # forks waiting for a write to end
+        self._forking = 0
+        self._writing = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._cond:
+            self._waiting += 1
+            try:
+                if not self._cond.wait_for(lambda: not self._writing, timeout=timeout):
+                    return False
+            finally:
+                self._waiting -= 1
+            self._forking += 1
+            return True
+
+    def release(self) -> None:
+        with self._cond:
+            self._forking -= 1
+            self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(
+                lambda: not self._waiting and not self._forking and not self._writing
+            )
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class WriteInProgress(Exception):
+    """A write held the gate for longer than the caller would wait: no child was forked."""
 
 
 class Stalled(Exception):
@@ -144,34 +200,69 @@ def cpu_ticks(pid: int) -> int | None:
         return None
 
 
+def _complete(received: bytearray) -> bool:
+    """Has the whole answer arrived (8 bytes of length, then as many bytes)?"""
+    return len(received) >= 8 and len(received) >= 8 + int.from_bytes(received[:8], "big")
+
+
+def _drain(fd: int) -> bytes:
+    """What is left in a pipe now, without waiting."""
+    os.set_blocking(fd, False)
+    data = bytearray()
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            data += chunk
+    except BlockingIOError:
+        pass
+    return bytes(data)
+
+
 def run_stoppable(
     fn: Callable[[], T],
     timeout_s: float,
     limit_s: float | None = None,
-    gate: threading.Lock | None = None,
+    gate: ForkGate | None = None,
     stall_s: float | None = None,
     memory_mb: int | None = None,
+    nice: int = 0,
+    gate_wait_s: float | None = None,
+    demote_after_s: float | None = None,
+    on_long: Callable[[], None] | None = None,
 ) -> T:
     """Run ``fn`` in a forked child; its result, its error re-raised, or QueryStopped at the deadline.
 
     ``limit_s`` is the limit named in the message when ``timeout_s`` is what is left of it. ``gate``
     is held while forking: the writer holds it too, so no child starts with a store lock held by a
-    write in another thread (a child would wait for it forever) — but it is waited for only
-    ``GATE_WAIT_S``: a long write (a big document) must not stop every read, so past that the child
-    is forked beside the write, and the stall watch below catches the rare child that inherited a
-    lock mid-use. A fork can also catch a lock held
+    write in another thread (a child forked beside a write was seen to hang, spinning, until its
+    limit). With ``gate_wait_s``, a write holding it longer raises `WriteInProgress` instead, so
+    the caller may run a read of its own in the thread rather than wait for the write. A fork can
+    also catch a lock held
     by one of the store's own background threads (rare: once in ~1,000 queries under constant
     writes); with ``stall_s``, a child that used no CPU for that long is killed and `Stalled` raised,
     so the caller can fork afresh. (Only for local stores: a remote query idles on the network.)
     ``memory_mb`` bounds what the child may allocate beyond what it inherited (`limit_memory`);
-    past it the child dies or fails, and `QueryOutOfMemory` is raised.
+    past it the child dies or fails, and `QueryOutOfMemory` is raised. ``nice`` lowers the
+    child's CPU priority: anyone's queries yield the cores to the service's own views and pages;
+    past ``demote_after_s`` of CPU time (or five times that on the clock) the child drops to the
+    lowest priority, so a query that
+    runs long yields to the short ones, too; ``on_long`` is called then (it may raise to stop
+    the child).
     """
     if not hasattr(os, "fork"):  # pragma: no cover - no fork (Windows): limits are not enforced
         return fn()
     deadline = time.monotonic() + timeout_s
     read_fd, write_fd = os.pipe()
     err_read, err_write = os.pipe()
-    gated = gate is not None and gate.acquire(timeout=min(GATE_WAIT_S, timeout_s))
+    gated = False
+    if gate is not None:
+        wait = timeout_s if gate_wait_s is None else min(gate_wait_s, timeout_s)
+        if not gate.acquire(timeout=wait):
+            for fd in (read_fd, write_fd, err_read, err_write):
+                os.close(fd)
+            if gate_wait_s is not None:
+                raise WriteInProgress()
+            raise QueryStopped(limit_s or timeout_s)
+        gated = True
     pid = -1
     try:
         pid = os.fork()
@@ -181,16 +272,35 @@ def run_stoppable(
     if pid == 0:  # pragma: no cover - runs in the child, which exits inside _child
         os.close(read_fd)
         os.close(err_read)
-        _child(fn, write_fd, err_write, memory_mb)
+        _child(fn, write_fd, err_write, memory_mb, nice)
     os.close(write_fd)
     os.close(err_write)
     os.set_blocking(err_read, False)
-    chunks: list[bytes] = []
+    received = bytearray()
+    ended: int | None = None
     poller = select.poll()
     poller.register(read_fd, select.POLLIN | select.POLLHUP)
     watch_at, ticks = time.monotonic() + (stall_s or 0), progress(pid)
+    # CPU time: on a busy machine a short query may wait for a core; but also time on the clock
+    # (5x), as a query starved of CPU would otherwise keep its slot to the end of its limit
+    demote_at = demote_after_s * os.sysconf("SC_CLK_TCK") if demote_after_s is not None else None
+    demote_by = time.monotonic() + 5 * demote_after_s if demote_after_s is not None else None
     try:
-        while True:
+        while not _complete(received):
+            if demote_at is not None and (
+                (cpu_ticks(pid) or 0) >= demote_at or time.monotonic() >= demote_by  # type: ignore[operator]
+            ):
+                demote_at = None
+                try:
+                    os.setpriority(os.PRIO_PROCESS, pid, 19)
+                except OSError:
+                    pass  # it ended meanwhile
+                if on_long is not None:
+                    try:
+                        on_long()
+                    except BaseException:
+                        os.kill(pid, signal.SIGKILL)
+                        raise
             left = deadline - time.monotonic()
             if left <= 0:
                 os.kill(pid, signal.SIGKILL)
@@ -199,8 +309,14 @@ def run_stoppable(
                 chunk = os.read(read_fd, 1 << 20)
                 if not chunk:
                     break
-                chunks.append(chunk)
-            elif stall_s and not chunks and time.monotonic() >= watch_at:
+                received += chunk
+                continue
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:  # it ended, and no end of file came: a sibling holds the pipe open
+                ended = status
+                received += _drain(read_fd)
+                break
+            if stall_s and not received and time.monotonic() >= watch_at:
                 now = progress(pid)
                 if now is not None and now == ticks:
                     os.kill(pid, signal.SIGKILL)
@@ -208,7 +324,8 @@ def run_stoppable(
                 watch_at, ticks = time.monotonic() + stall_s, now
     finally:
         os.close(read_fd)
-        _, ended = os.waitpid(pid, 0)
+        if ended is None:
+            _, ended = os.waitpid(pid, 0)
         try:
             printed = os.read(err_read, 1 << 16)
         except BlockingIOError:
@@ -220,9 +337,9 @@ def run_stoppable(
         if os.WIFSIGNALED(ended) and os.WTERMSIG(ended) != signal.SIGKILL:
             name = signal.Signals(os.WTERMSIG(ended)).name
             raise QueryCrashed(f"{name}: {printed.decode('utf-8', 'replace').strip()[:200]}")
-    if not chunks:
+    if not _complete(received):
         raise OSError("the query process ended without an answer")
-    kind, *rest = pickle.loads(b"".join(chunks))
+    kind, *rest = pickle.loads(received[8:])
     if kind == "ok":
         return rest[0]
     message, status = rest

@@ -95,7 +95,7 @@ def app_factory(
 
 
 def run(
-    factory: Callable[[], Flask], host: str, port: int, workers: int = 1, threads: int = 16
+    factory: Callable[[], Flask], host: str, port: int, workers: int = 1, threads: int = 32
 ) -> None:
     """Serve with gunicorn (gthread workers); blocks until stopped."""
     from gunicorn.app.base import BaseApplication  # noqa: PLC0415
