@@ -212,7 +212,8 @@ class ViewCache:
     def background_held(self) -> Iterator[None]:
         """Computations nobody waits for do not begin until the block ends (they wait their turn,
         as behind other background work): what is answered while a new answer is still due can be
-        looked at without racing its computation."""
+        looked at without racing its computation. A caller that waits for background work inside
+        the block (a fresh answer being refreshed) waits for the block to end: do not."""
         for _ in range(self._slots):
             self._background.acquire()
         try:
