@@ -324,6 +324,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     d = tmp_path_factory.mktemp("virtuoso")
     sql, http = free_port(), free_port()
+    while http == sql:  # each was free when asked; the second may be the first one again
+        http = free_port()
     (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql, http=http))
     log = (d / "stdout.log").open("wb")
     proc = subprocess.Popen(
