@@ -40,6 +40,7 @@ from service.store.derived import (
     rebuild_construct,
     rebuild_update,
 )
+from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_update
 
 
 class EmbeddedStore:
@@ -126,14 +127,18 @@ class EmbeddedStore:
         copies, 1.5x the speed of parsing the same triples as an ``INSERT DATA`` update; a graph
         it has goes through the update that also takes its old triples out of the merge."""
         with self._write_lock:
+            # the chain's witnesses realigned in the same update (service.store.witnesses)
+            witnesses = change_update(self.select, graph_iri, ntriples) if self.derive else ""
             if self._store.contains_named_graph(ox.NamedNode(graph_iri)):
                 change = replace_graph_update(graph_iri, ntriples)
-                self._store.update(around(graph_iri, change) if self.derive else change)
+                self._store.update(
+                    _then(around(graph_iri, change), witnesses) if self.derive else change
+                )
             else:
                 data = both_copies_nquads(graph_iri, ntriples)
                 self._store.load(data, format=ox.RdfFormat.N_QUADS)
                 if self.derive:  # a second transaction: a crash between leaves what `check` finds
-                    self._store.update(after_new_graph_update(graph_iri))
+                    self._store.update(_then(after_new_graph_update(graph_iri), witnesses))
             self.generation += 1
 
     def bulk_load(self, nquads: IO[bytes]) -> None:
@@ -159,6 +164,7 @@ class EmbeddedStore:
                 self._store.bulk_extend(
                     ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
                 )
+            self._store.update(rebuild_witnesses_update(self.select))  # every chain's witnesses
             self.generation += 1
 
     def optimize(self) -> None:
@@ -172,7 +178,10 @@ class EmbeddedStore:
             if not self._store.contains_named_graph(ox.NamedNode(graph_iri)):
                 return False
             change = drop_graph_update(graph_iri)
-            self._store.update(around(graph_iri, change, after=False) if self.derive else change)
+            if self.derive:
+                witnesses = change_update(self.select, graph_iri, None)
+                change = _then(around(graph_iri, change, after=False), witnesses)
+            self._store.update(change)
             self.generation += 1
             return True
 
@@ -181,7 +190,7 @@ class EmbeddedStore:
         return sorted(
             g.value
             for g in self._store.named_graphs()
-            if isinstance(g, ox.NamedNode) and g.value != DERIVED_GRAPH
+            if isinstance(g, ox.NamedNode) and g.value not in (DERIVED_GRAPH, WITNESSES_GRAPH)
         )
 
     def triple_count(self) -> int:
@@ -191,13 +200,13 @@ class EmbeddedStore:
         out = io.BytesIO()
         fmt = MEDIA_GRAPH[media_type]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            # the named graphs only: the default graph is their merge and the derived graph is
-            # computed from them, neither is data of its own
-            derived = ox.NamedNode(DERIVED_GRAPH)
+            # the named graphs only: the default graph is their merge, the derived and the
+            # witnesses graph are computed from them, none is data of its own
+            computed = (ox.NamedNode(DERIVED_GRAPH), ox.NamedNode(WITNESSES_GRAPH))
             quads = (
                 q
                 for q in self._store.quads_for_pattern(None, None, None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != derived
+                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in computed
             )
             ox.serialize(quads, out, format=fmt)
         else:
@@ -217,3 +226,8 @@ class EmbeddedStore:
         except (OSError, RuntimeError):  # RuntimeError: a read-only handle has nothing to flush
             pass
         del self._store
+
+
+def _then(update: str, more: str) -> str:
+    """Two SPARQL Updates as one request (one transaction); ``more`` may be empty."""
+    return f"{update} ;\n{more}" if more else update

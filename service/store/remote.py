@@ -53,6 +53,7 @@ from service.store.server_quirks import (
     is_server_graph,
 )
 from service.store.skolem import skolemise_ntriples
+from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_update
 
 USER_ENV = "RATSGRAPH_REMOTE_USER"
 PASSWORD_ENV = "RATSGRAPH_REMOTE_PASSWORD"
@@ -295,7 +296,7 @@ class RemoteStore:
         if self._default_checked:
             return
         probe = (  # the derived graph is not in the merge (service.store.derived)
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}>) }} "
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}> && ?g != <{WITNESSES_GRAPH}>) }} "
             "LIMIT 1"
         )
         body = self._send(probe, MEDIA_JSON)[0]
@@ -327,13 +328,16 @@ class RemoteStore:
 
     def replace_graph_data(self, graph_iri: str, ntriples: str) -> None:
         ntriples = skolemise_ntriples(graph_iri, ntriples)  # no server has to take blank nodes
+        witnesses = change_update(self.select, graph_iri, ntriples)  # read before the change
         if self.default_graph == "server":
             iri = ox.NamedNode(graph_iri)
             change = f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}"
         else:
             change = replace_graph_update(graph_iri, ntriples)
-        # one request: the graph replaced and the derived facts it bears on recomputed
-        self.update(around(graph_iri, change))
+        # one request: the graph replaced, the derived facts it bears on recomputed, the chain's
+        # witnesses realigned (service.store.witnesses)
+        update = around(graph_iri, change)
+        self.update(f"{update} ;\n{witnesses}" if witnesses else update)
 
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
@@ -345,12 +349,15 @@ class RemoteStore:
             if self.default_graph == "server"
             else drop_graph_update(graph_iri)
         )
-        self.update(around(graph_iri, change, after=False))
+        witnesses = change_update(self.select, graph_iri, None)
+        update = around(graph_iri, change, after=False)
+        self.update(f"{update} ;\n{witnesses}" if witnesses else update)
         return True
 
     def rebuild_derived(self) -> None:
         """Recompute the whole derived graph in one request (`ratsgraph derive`)."""
         self.update(rebuild_update())
+        self.update(rebuild_witnesses_update(self.select))
 
     # -- inspection -------------------------------------------------------------------------
 
@@ -367,7 +374,8 @@ class RemoteStore:
         body = self._send(SERVICE_DESCRIPTION_GRAPHS, MEDIA_JSON)[0]
         rows = ox.parse_query_results(body, format=JSON_RESULTS)
         described = {r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)}
-        return lambda g: g != DERIVED_GRAPH and not is_server_graph(g, described)
+        computed = (DERIVED_GRAPH, WITNESSES_GRAPH)
+        return lambda g: g not in computed and not is_server_graph(g, described)
 
     def triple_count(self) -> int:
         """Quads in the store, the default graph's included (as ``len()`` of an embedded store)."""
