@@ -22,6 +22,7 @@ RES = "https://w3id.org/ratsgraph/id/dresden/resolution/"
 V0400 = RES + "V0400-15/SR-021-2016/"
 V0660 = RES + "V0660-15/SR-019-2015/"
 RB = "https://w3id.org/ratsgraph/ontology#"
+ELI = "http://data.europa.eu/eli/ontology#"
 
 CHAINS = [  # the corpus README's chains of a resolution and its Beschlusskontrollen
     ["222417", "226460"],
@@ -229,3 +230,32 @@ def test_align_prefers_the_text_over_the_number_and_falls_back_to_the_number() -
     assert [(a.point.iri, a.quote.iri) for a in align(record, quotes[:2])] == [
         ("p/1", "q/2"), ("p/2", "q/1")
     ]  # fmt: skip
+
+
+def test_ratsgraph_check_lists_a_report_quoting_another_deadline(tmp_path: Path) -> None:
+    """`ratsgraph load` of 244170 (a new store), then of 423791 renumbered by OCR and quoting point
+    6's deadline a year later (into the store it made): `ratsgraph check` fails and names the
+    point, the property, the record and the report with their readings, one line each."""
+    record = write(tmp_path, "244170", corpus("244170"))
+    text = shifted_423791(corpus("423791")).replace("30. Juni 2016", "30. Juni 2017")
+    report = write(tmp_path, "423791", text)
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    for path in (record, report):
+        loaded = runner.invoke(cli, ["load", str(path), "--store", store])
+        assert loaded.exit_code == 0, loaded.output
+    checked = runner.invoke(cli, ["check", "--store", store])
+    assert checked.exit_code == 1
+    lines = checked.output.splitlines()
+    at = lines.index("FAIL witnesses-disagree-violation: 6 rows")
+    point, property_, document, reading, other, other_reading = (
+        f"point={V0400}point/6",
+        f"property={RB}deadline",
+        f"document1={DOC}244170",
+        "value1=2016-06-30",
+        f"document2={DOC}423791",
+        "value2=2017-06-30",
+    )
+    rows = [line.split() for line in lines[at + 1 : at + 7]]
+    assert [point, property_, document, reading, other, other_reading] in rows
+    assert sorted(row[1] for row in rows) == [f"property={ELI}number"] * 5 + [property_]
