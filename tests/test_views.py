@@ -141,7 +141,7 @@ def test_unknown_parameter_is_a_clear_400(client) -> None:  # noqa: ANN001
     assert resp.get_json() == {
         "ok": False,
         "status": 400,
-        "error": "unknown parameter 'akteur' for view open-points; expected: actor, as_of",
+        "error": "unknown parameter 'akteur' for view open-points; expected: actor, as_of, body",
     }
 
 

@@ -36,12 +36,14 @@ PARAMS = {  # a view parameter's name in the form and what to type into it
         "as_of": ("Stichtag", "TT.MM.JJJJ, leer: heute"),
         "vorlage": ("Vorlage", "z. B. V1106/21"),
         "part": ("Teil", "z. B. Teil IV oder teil-iv"),
+        "body": ("Körperschaft", "Stadt oder Gemeinde, z. B. dresden; leer: alle"),
     },
     "en": {
         "actor": ("Actor", "office, unit or committee, e.g. Oberbürgermeister"),
         "as_of": ("As of", "date (YYYY-MM-DD or DD.MM.YYYY), empty: today"),
         "vorlage": ("Paper", "e.g. V1106/21"),
         "part": ("Part", "e.g. Teil IV or teil-iv"),
+        "body": ("Council", "city or municipality, e.g. dresden; empty: all"),
     },
 }
 

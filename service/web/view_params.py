@@ -56,9 +56,11 @@ def choices(lookup: NamedQuery) -> tuple[list[tuple[str, str]], bool]:
 
 
 def resolve(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
-    """The parameter values with every looked-up one replaced by what it names."""
+    """The parameter values with every looked-up one replaced by what it names. ``body`` (the
+    council) is resolved first: a label other councils use too (every city has a Jugendamt) then
+    means the one under that council's IRIs (`/id/<body>/…`, loader/iris.py)."""
     resolved = dict(values)
-    for param in query.params:
+    for param in sorted(query.params, key=lambda p: p.name != "body"):
         raw = values.get(param.name)
         if not raw or param.lookup is None:
             continue
@@ -72,6 +74,9 @@ def resolve(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
         lookup = get_query(param.lookup, LOOKUP_DIR)
         found = cached_select(lookup.bind_many("label", spellings(param, raw)))
         matches = sorted({r["value"].value for r in found.rows if r.get("value")})
+        within = resolved.get("body") if param.name != "body" else None
+        if within and len(matches) > 1:
+            matches = [m for m in matches if m.startswith(within + "/")] or matches
         if not matches:
             known, more = choices(lookup)
             listed = "; ".join([name for name, _ in known] + (["…"] if more else [])) or "none"

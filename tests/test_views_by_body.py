@@ -1,0 +1,95 @@
+"""Many councils in one store (issue 13): every view, the search and the home page take an
+optional `body`, and filtered by it answer with that council's rows only.
+
+The store holds three councils: Dresden (the bundled sample documents, loaded as `ratsgraph load`
+does), Pirna (the same two documents read by the real extractor for a second council, whose
+reference data is Dresden's under its own IRIs: so each view's Pirna rows must be exactly the
+Dresden rows under /id/pirna/) and Köln (the OParl specification's example council imported from
+the test OParl server; its one file's PDF is not there, so it has a document and no resolutions).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from rdflib import Graph
+
+from loader import SAMPLES_DIR, load_document
+from loader.reference import parse_reference, reference_turtle
+from service.ingest.loading import load_paths, reference_graph_iri
+from service.store import EmbeddedStore
+
+from .conftest import serving
+from .oparl_server import VendorServer
+from .test_oparl_vendors import koeln, run
+
+ID = "https://w3id.org/ratsgraph/id/"
+DRESDEN, PIRNA, KOELN = ID + "dresden", ID + "pirna", ID + "koeln"
+VIEWS = ["open-points", "overdue", "resolution", "framework", "actor-summary",
+         "committee-years", "status-reports"]  # fmt: skip
+# each view with parameters that give rows in both councils (resolution needs its paper)
+ASKED = {"resolution": {"vorlage": "V1106/21"}}
+
+
+def pirna_reference() -> str:
+    """Dresden's reference data as a second council's: its IRIs under /id/pirna, its own name."""
+    turtle = reference_turtle("dresden").replace(ID + "dresden", PIRNA)
+    turtle = turtle.replace(
+        '"Landeshauptstadt Dresden"@de , "City of Dresden"@en', '"Stadt Pirna"@de , "Pirna"@en'
+    )
+    return turtle.replace('skos:altLabel "Dresden"@de , "LH Dresden"@de', 'skos:altLabel "Pirna"@de')
+
+
+@pytest.fixture(scope="module")
+def councils(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over a store with Dresden, Pirna and Köln; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("councils")
+    store = EmbeddedStore(tmp / "store")
+    loaded = load_paths(store, [SAMPLES_DIR])
+    assert all(r.ok for r in loaded), [r.line() for r in loaded]
+    turtle = pirna_reference()
+    store.replace_graph(reference_graph_iri("pirna"), Graph().parse(data=turtle, format="turtle"))
+    reference = parse_reference(turtle, "pirna")
+    for path in sorted(SAMPLES_DIR.glob("*.txt")):
+        doc = load_document(path, body="pirna", reference=reference)
+        store.replace_graph_data(str(doc.graph_iri), doc.ntriples)
+    with VendorServer([koeln()]) as server:
+        report = run(store, server.system_url("koeln"), tmp, file_pattern=".*")
+    assert (report.complete, report.failures) == (True, [])
+    store.close()
+    with serving(tmp / "store") as base:
+        yield base
+
+
+def get_rows(base: str, view: str, **params: str) -> list[dict[str, Any]]:
+    """Every row of a view's JSON answer."""
+    query = urllib.parse.urlencode({**params, "format": "json", "_size": "1000"})
+    resp = requests.get(f"{base}/views/{view}?{query}", timeout=60)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["rows"]
+
+
+def as_dresden(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with every Pirna IRI written as Dresden's (the same documents, another council)."""
+    return json.loads(json.dumps(rows).replace(PIRNA, DRESDEN))
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_view_filtered_by_body_answers_with_that_councils_rows_only(councils, view) -> None:
+    asked = ASKED.get(view, {})
+    dresden = get_rows(councils, view, body="dresden", **asked)
+    pirna = get_rows(councils, view, body="pirna", **asked)
+    assert dresden, f"{view}: no Dresden rows to compare"
+    # the same documents read for two councils: the same rows, each under its own council's IRIs
+    assert as_dresden(pirna) == dresden
+    assert PIRNA not in json.dumps(dresden) and DRESDEN + "/" not in json.dumps(pirna)
+    assert get_rows(councils, view, body="koeln", **asked) == []
+    # without body: every council's rows, Dresden's and Pirna's alike
+    everything = get_rows(councils, view, **asked)
+    key = lambda row: json.dumps(row, sort_keys=True)  # noqa: E731
+    assert sorted(everything, key=key) == sorted(dresden + pirna, key=key)
