@@ -17,6 +17,7 @@ from service.store.witnesses import WITNESSES_GRAPH, WITNESSES_NS, Reading, alig
 from .conftest import CORPUS
 
 FILES = CORPUS / "ratsinfo" / "files"
+UNLABELLED = CORPUS / "unlabelled" / "files"
 DOC = "https://w3id.org/ratsgraph/id/dresden/document/"
 RES = "https://w3id.org/ratsgraph/id/dresden/resolution/"
 V0400 = RES + "V0400-15/SR-021-2016/"
@@ -35,8 +36,20 @@ CHAINS = [  # the corpus README's chains of a resolution and its Beschlusskontro
 ]
 
 
+UNLABELLED_CHAINS = [  # resolutions and reports among the corpus's unlabelled texts (unlabelled.tsv)
+    ["164718", "191649"],
+    ["319045", "334090", "395641"],
+    ["409486", "480680"],
+    ["422055", "536005"],
+    ["442306", "456845"],
+    ["603496", "624009"],
+    ["732524", "757975"],
+]
+
+
 def corpus(doc_id: str) -> str:
-    return (FILES / f"{doc_id}.txt").read_text(encoding="utf-8")
+    path = FILES / f"{doc_id}.txt"
+    return (path if path.exists() else UNLABELLED / f"{doc_id}.txt").read_text(encoding="utf-8")
 
 
 def write(folder: Path, doc_id: str, text: str) -> Path:
@@ -259,3 +272,27 @@ def test_ratsgraph_check_lists_a_report_quoting_another_deadline(tmp_path: Path)
     rows = [line.split() for line in lines[at + 1 : at + 7]]
     assert [point, property_, document, reading, other, other_reading] in rows
     assert sorted(row[1] for row in rows) == [f"property={ELI}number"] * 5 + [property_]
+
+
+def test_on_the_unlabelled_chains_a_real_report_quoting_two_paragraphs_as_one_witnesses_both(
+    tmp_path: Path,
+) -> None:
+    """The seven chains among the unlabelled texts, not seen when the alignment was written: every
+    quote aligns by text with its own point, except that 757975 quotes the two paragraphs of
+    732524 (point/u1, point/u2) as one block, which witnesses both; nothing disagrees."""
+    paths = [write(tmp_path / "docs", i, corpus(i)) for chain in UNLABELLED_CHAINS for i in chain]
+    store = EmbeddedStore(None)
+    assert all(r.ok for r in load_paths(store, paths))
+    rows = store.select(
+        f"PREFIX rbw: <{WITNESSES_NS}> SELECT ?p ?q ?by WHERE {{ GRAPH <{WITNESSES_GRAPH}> {{"
+        " ?w rbw:point ?p ; rbw:quote ?q ; rbw:by ?by } }"
+    ).rows
+    own = [r for r in rows if r["p"].value == r["q"].value]
+    other = [(r["p"].value.removeprefix(RES), r["q"].value.removeprefix(RES)) for r in rows
+             if r["p"].value != r["q"].value]  # fmt: skip
+    assert {r["by"].value for r in rows} == {"text"}
+    assert (len(own), other) == (
+        17,
+        [("V-MB0145-23/OSR_MB-049-2024/point/u2", "V-MB0145-23/OSR_MB-049-2024/point/u1")],
+    )
+    assert disagreeing(store) == []
