@@ -98,6 +98,7 @@ def test_actor_summary_counts_points_by_status(client) -> None:  # noqa: ANN001
     assert {k: found[k] for k in (OB, JUGENDAMT)} == {
         OB: {
             "as_of": None,
+            "body": "https://w3id.org/ratsgraph/id/dresden",
             "actor": OB,
             "actor_label": "Oberbürgermeister",
             "points": 2,
@@ -108,6 +109,7 @@ def test_actor_summary_counts_points_by_status(client) -> None:  # noqa: ANN001
         },
         JUGENDAMT: {
             "as_of": None,
+            "body": "https://w3id.org/ratsgraph/id/dresden",
             "actor": JUGENDAMT,
             "actor_label": "Jugendamt",
             "points": 3,

@@ -42,7 +42,9 @@ def pirna_reference() -> str:
     turtle = turtle.replace(
         '"Landeshauptstadt Dresden"@de , "City of Dresden"@en', '"Stadt Pirna"@de , "Pirna"@en'
     )
-    return turtle.replace('skos:altLabel "Dresden"@de , "LH Dresden"@de', 'skos:altLabel "Pirna"@de')
+    return turtle.replace(
+        'skos:altLabel "Dresden"@de , "LH Dresden"@de', 'skos:altLabel "Pirna"@de'
+    )
 
 
 @pytest.fixture(scope="module")
