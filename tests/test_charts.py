@@ -86,7 +86,7 @@ def test_the_chart_page_needs_no_script_and_links_its_data(client) -> None:  # n
         (
             "/charts/overdue-by-actor.svg?akteur=x",
             400,
-            "unknown parameter 'akteur' for view overdue; expected: as_of",
+            "unknown parameter 'akteur' for view overdue; expected: as_of, body",
         ),
         (
             "/charts/status-over-time.svg?as_of=2024-01-01",

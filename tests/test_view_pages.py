@@ -284,13 +284,13 @@ def test_the_filter_form_leads_to_the_documented_url(client) -> None:  # noqa: A
             "/views/overdue.json?_sort=nope",
             "view overdue cannot sort by 'nope'; its columns are as_of, vorlage, session, point, "
             "text, actor, actor_label, deadline, deadline_text, status, status_date, point_iri, "
-            "resolution",
+            "resolution, body",
         ),
         (
             "/views/framework.json?x__exact=1",
             "unknown parameter 'x__exact' for view framework: no column 'x'; its columns are "
             "framework, part, part_label, report, report_title, vorlage, session, resolution, "
-            "point_iri",
+            "point_iri, body",
         ),
         (
             "/views/framework.json?part__like=1",
