@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 from rapidfuzz import fuzz
@@ -62,6 +63,11 @@ _READINGS = (
     OPTIONAL { ?a rb:statusOf ?p ; rb:status ?status } }
 }"""
 )
+_READ_PREDICATES = re.compile(
+    "> <(?:http://data.europa.eu/eli/ontology#(?:is_part_of|number)|"
+    "https://w3id.org/ratsgraph/ontology#(?:text|documentKind|deadline|delegation|actor|statusOf|status)"
+    ")> "
+)
 _RESOLUTIONS_OF = _PREFIXES + "SELECT DISTINCT ?r WHERE { GRAPH %s { ?p eli:is_part_of ?r } }"
 _REPORTED = _PREFIXES + "SELECT DISTINCT ?r WHERE { GRAPH ?g { ?g rb:reportsOn ?r } }"
 
@@ -77,6 +83,10 @@ class Reading:
     actors: set[str] = field(default_factory=set)
     assertion: str | None = None
     status: str | None = None
+
+    @cached_property
+    def letters(self) -> str:
+        return letters(self.text)
 
 
 @dataclass(frozen=True)
@@ -99,26 +109,37 @@ def letters(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-def similarity(point: str, quote: str) -> float:
-    """How well a quote witnesses a point's text (0-100): the whole text, or the point found
-    inside a longer quote (a block holding two points)."""
-    a, b = letters(point), letters(quote)
+def similarity(point: str, quote: str, cutoff: float = 0.0) -> float:
+    """How well a quote witnesses a point's text (0-100), both given as `letters`: the whole text,
+    or the point found inside a longer quote (a block holding two points). Below ``cutoff``
+    rapidfuzz may stop early and answer 0."""
+    a, b = point, quote
     if not a or not b:
         return 0.0
-    score = fuzz.ratio(a, b)
-    if len(a) < 0.9 * len(b) and len(a) >= 40:
-        score = max(score, fuzz.partial_ratio(a, b))
+    score = fuzz.ratio(a, b, score_cutoff=cutoff)
+    if score < ALIGN_SCORE and 40 <= len(a) < 0.9 * len(b):
+        score = max(score, fuzz.partial_ratio(a, b, score_cutoff=cutoff))
     return score
 
 
 def align(record: list[Reading], quotes: list[Reading]) -> list[Alignment]:
     """Each record point with the quote of one report that witnesses it: the best-scoring quote
     by text (several points may share one quote, a block holding two), else the quote with the
-    same number that no point took by text. Points a report does not quote are left out."""
+    same number that no point took by text. Points a report does not quote are left out.
+    A quote of the point's own IRI that matches at 90 or more is taken without trying the
+    others (most quotes are: it saves nine tenths of the time)."""
     result: dict[int, Alignment] = {}
     taken: set[int] = set()
+    own = {q.iri: j for j, q in enumerate(quotes)}
     for i, point in enumerate(record):
-        scored = [(similarity(point.text, q.text), q.number == point.number, j)
+        j = own.get(point.iri)
+        if j is not None:
+            score = similarity(point.letters, quotes[j].letters, cutoff=90.0)
+            if score >= 90.0:
+                result[i] = Alignment(point, quotes[j], "text", score)
+                taken.add(j)
+                continue
+        scored = [(similarity(point.letters, q.letters, ALIGN_SCORE), q.number == point.number, j)
                   for j, q in enumerate(quotes)]  # fmt: skip
         if not scored:
             break
@@ -131,7 +152,7 @@ def align(record: list[Reading], quotes: list[Reading]) -> list[Alignment]:
             continue
         for j, q in enumerate(quotes):
             if j not in taken and q.number == point.number:
-                result[i] = Alignment(point, q, "number", similarity(point.text, q.text))
+                result[i] = Alignment(point, q, "number", similarity(point.letters, q.letters))
                 taken.add(j)
                 break
     return [result[i] for i in sorted(result)]
@@ -200,7 +221,9 @@ def _graph_readings(graph_iri: str, ntriples: str) -> Readings:
     """The readings of a graph about to be written, from its own N-Triples (read in a store of
     its own with the same query), so the alignment can ride in the write's own request."""
     scratch = ox.Store()
-    scratch.load(ntriples.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+    # only the triples the query reads (a document's text and evidence were most of the parsing)
+    lines = "\n".join(line for line in ntriples.splitlines() if _READ_PREDICATES.search(line))
+    scratch.load(lines.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
     found = [
         t.object.value for t in scratch.quads_for_pattern(None, ox.NamedNode(_IS_PART_OF), None)
     ]
@@ -219,7 +242,9 @@ def change_update(
     N-Triples, or None when it is dropped), computed before the change: the store's readings of
     the resolutions it bears on before and after, the graph's own taken from its new triples.
     Empty when the graph bears on no resolution's points."""
-    new = _graph_readings(graph_iri, ntriples) if ntriples else {}
+    # most graphs (OParl objects, reference data) describe no point: no need to read them twice
+    describes_points = ntriples is not None and f"<{_IS_PART_OF}>" in ntriples
+    new = _graph_readings(graph_iri, ntriples) if ntriples and describes_points else {}
     scope = resolutions_in(select, graph_iri) | set(new)
     if not scope:
         return ""
