@@ -95,3 +95,58 @@ def test_a_view_filtered_by_body_answers_with_that_councils_rows_only(councils, 
     everything = get_rows(councils, view, **asked)
     key = lambda row: json.dumps(row, sort_keys=True)  # noqa: E731
     assert sorted(everything, key=key) == sorted(dresden + pirna, key=key)
+
+
+def test_body_is_a_slug_a_label_or_an_iri(councils) -> None:
+    pirna = get_rows(councils, "open-points", body="pirna")
+    assert {row["body"] for row in pirna} == {PIRNA}
+    for same in ("Stadt Pirna", "PIRNA", PIRNA):
+        assert get_rows(councils, "open-points", body=same) == pirna, same
+
+
+def test_an_unknown_body_is_a_400_naming_the_councils_there_are(councils) -> None:
+    resp = requests.get(f"{councils}/views/overdue.json?body=Atlantis", timeout=60)
+    assert (resp.status_code, resp.json()["error"]) == (
+        400,
+        "parameter 'body' of view overdue: nothing is called 'Atlantis'; known values: "
+        "Landeshauptstadt Dresden; Stadt Köln, kreisfreie Stadt; Stadt Pirna",
+    )
+
+
+def test_an_office_every_council_has_is_found_within_the_body_given(councils) -> None:
+    # two councils have a Jugendamt: without body the name is ambiguous, with it it is theirs
+    resp = requests.get(f"{councils}/views/open-points.json?actor=Jugendamt", timeout=60)
+    assert (resp.status_code, resp.json()["error"]) == (
+        400,
+        "parameter 'actor' of view open-points: 'Jugendamt' is ambiguous; use one of these: "
+        f"{DRESDEN}/unit/jugendamt, {PIRNA}/unit/jugendamt",
+    )
+    pirna = get_rows(councils, "open-points", actor="Jugendamt", body="pirna")
+    assert {row["actor"] for row in pirna} == {PIRNA + "/unit/jugendamt"}
+    dresden = get_rows(councils, "open-points", actor="jugendamt", body="Landeshauptstadt Dresden")
+    assert as_dresden(pirna) == dresden and len(dresden) == 3
+
+
+def search(base: str, **params: str) -> dict[str, Any]:
+    resp = requests.get(f"{base}/search", params={**params, "format": "json"}, timeout=60)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def test_search_takes_body_as_a_facet_by_slug_label_or_iri(councils) -> None:
+    everything = search(councils, q="Jugendamt")
+    assert [(f["value"], f["label"]) for f in everything["facets"]["body"]] == [
+        (DRESDEN, "Landeshauptstadt Dresden"),
+        (PIRNA, "Stadt Pirna"),
+    ]
+    pirna = search(councils, q="Jugendamt", body="pirna")
+    dresden = search(councils, q="Jugendamt", body="dresden")
+    iris = sorted(hit["iri"] for hit in pirna["hits"])
+    assert iris and all(iri.startswith(PIRNA + "/") for iri in iris)
+    assert [i.replace(PIRNA, DRESDEN) for i in iris] == sorted(h["iri"] for h in dresden["hits"])
+    assert (pirna["filters"], pirna["total"] + dresden["total"]) == (
+        {"body": PIRNA},
+        everything["total"],
+    )
+    for same in ("Stadt Pirna", PIRNA):
+        assert search(councils, q="Jugendamt", body=same)["hits"] == pirna["hits"]

@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS label_iri ON label (iri);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, papers, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
 """
-VERSION = "1"  # of the schema and of what a record holds: another version is rebuilt
+VERSION = "2"  # of the schema and of what a record holds: another version is rebuilt
 FACETS = ("body", "committee", "kind", "year", "actor", "status")
 MAX_MATCHES = 5000  # records read per search; facets count over the hits among them
 KIND_ORDER = {"Beschluss": 0, "Beschlussempfehlung": 1, "Planungsbericht": 2}

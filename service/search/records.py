@@ -135,6 +135,7 @@ def records(graph_iri: str, ntriples: str) -> tuple[list[Record], list[tuple[str
         return base
 
     out: list[Record] = []
+    cities = g.typed(RB + "City")
     if doc is not None:
         kind = g.one(doc, RB + "documentKind") or "Dokument"
         title = g.one(doc, DCT + "title") or ""
@@ -167,9 +168,10 @@ def records(graph_iri: str, ntriples: str) -> tuple[list[Record], list[tuple[str
         elif doc is None:  # reference data: names only
             alt = [v for p in (RDFS_LABEL, SKOS_PREF, FOAF_NAME) for v in g.all(s, p)]
             alt += g.all(s, DCT + "identifier")
-            out.append(
-                Record(s, kind, name, "\n".join(dict.fromkeys(alt)), body=g.one(s, RB + "body"))
-            )
+            # its council: said (committees), else the city whose IRI space holds it (offices,
+            # units, persons: /id/dresden/unit/jugendamt), so a body facet finds them too
+            own = g.one(s, RB + "body") or next((c for c in cities if s.startswith(c + "/")), None)
+            out.append(Record(s, kind, name, "\n".join(dict.fromkeys(alt)), body=own))
         else:  # a planning report named in a document
             title = g.one(s, DCT + "title") or name
             out.append(Record(s, kind, title, title, **context(actors=all_actors)))  # type: ignore[arg-type]

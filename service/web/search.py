@@ -12,12 +12,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from service.errors import UserError
+from service.queries import Param
 from service.search import FACETS, SearchResult, SearchService
 from service.web import get_store
 from service.web.errors import wants_json
 from service.web.pages import local_path
+from service.web.view_params import look_up
 
 bp = Blueprint("search", __name__)
+BODY = Param("body", "iri", "the council", lookup="body")  # queries/lookup/body.rq
 MAX_QUERY = 500  # characters of a search
 PAGE = 20
 TAG = re.compile(r"<[^>]+>")
@@ -110,6 +113,8 @@ def run_search() -> tuple[str, dict[str, str], int, SearchResult]:
         raise UserError(f"'page' must be a whole number from 1 up, got {raw_page[:20]!r}")
     page = int(raw_page)
     filters = {f: request.args[f] for f in FACETS if request.args.get(f)}
+    if ":" not in filters.get("body", ":"):  # a slug or label, as the views take it: dresden
+        filters["body"] = look_up(BODY, filters["body"].strip(), "search")
     index = SearchService.of(get_store()).current()
     result = index.search(q, filters, _lang(), (page - 1) * PAGE, PAGE)
     return q, filters, page, result

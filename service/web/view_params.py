@@ -66,32 +66,38 @@ def resolve(query: NamedQuery, values: dict[str, str]) -> dict[str, str]:
             continue
         if param.type == "iri" and ":" in raw:
             continue  # an IRI: bound as it is, and checked as an IRI by service/queries.py
-        if len(raw) > MAX_VALUE_LENGTH:  # say so in the view's terms, not the lookup's
-            raise UserError(
-                f"parameter {param.name!r} of view {query.name} is {len(raw)} characters long; "
-                f"at most {MAX_VALUE_LENGTH} allowed"
-            )
-        lookup = get_query(param.lookup, LOOKUP_DIR)
-        found = cached_select(lookup.bind_many("label", spellings(param, raw)))
-        matches = sorted({r["value"].value for r in found.rows if r.get("value")})
         within = resolved.get("body") if param.name != "body" else None
-        if within and len(matches) > 1:
-            matches = [m for m in matches if m.startswith(within + "/")] or matches
-        if not matches:
-            known, more = choices(lookup)
-            listed = "; ".join([name for name, _ in known] + (["…"] if more else [])) or "none"
-            raise NoMatch(
-                f"parameter {param.name!r} of view {query.name}: nothing is called {raw!r}; "
-                f"known values: {listed}",
-                param.name,
-                raw,
-                known,
-                more,
-            )
-        if len(matches) > 1:
-            raise UserError(
-                f"parameter {param.name!r} of view {query.name}: {raw!r} is ambiguous; "
-                f"use one of these: {', '.join(matches)}"
-            )
-        resolved[param.name] = matches[0]
+        resolved[param.name] = look_up(param, raw, f"view {query.name}", within)
     return resolved
+
+
+def look_up(param: Param, raw: str, where: str, within: str | None = None) -> str:
+    """The one value a label, slug or paper number names (``where``: the view or search asking,
+    for the messages); of several, the one under the council ``within`` (an IRI) if given."""
+    if len(raw) > MAX_VALUE_LENGTH:  # say so in the view's terms, not the lookup's
+        raise UserError(
+            f"parameter {param.name!r} of {where} is {len(raw)} characters long; "
+            f"at most {MAX_VALUE_LENGTH} allowed"
+        )
+    lookup = get_query(param.lookup or param.name, LOOKUP_DIR)
+    found = cached_select(lookup.bind_many("label", spellings(param, raw)))
+    matches = sorted({r["value"].value for r in found.rows if r.get("value")})
+    if within and len(matches) > 1:
+        matches = [m for m in matches if m.startswith(within + "/")] or matches
+    if not matches:
+        known, more = choices(lookup)
+        listed = "; ".join([name for name, _ in known] + (["…"] if more else [])) or "none"
+        raise NoMatch(
+            f"parameter {param.name!r} of {where}: nothing is called {raw!r}; "
+            f"known values: {listed}",
+            param.name,
+            raw,
+            known,
+            more,
+        )
+    if len(matches) > 1:
+        raise UserError(
+            f"parameter {param.name!r} of {where}: {raw!r} is ambiguous; "
+            f"use one of these: {', '.join(matches)}"
+        )
+    return matches[0]
