@@ -11,8 +11,10 @@ the test OParl server; its one file's PDF is not there, so it has a document and
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -33,6 +35,7 @@ DRESDEN, PIRNA, KOELN = ID + "dresden", ID + "pirna", ID + "koeln"
 VIEWS = ["open-points", "overdue", "resolution", "framework", "actor-summary",
          "committee-years", "status-reports"]  # fmt: skip
 # each view with parameters that give rows in both councils (resolution needs its paper)
+COUNTS = ("resolutions", "points", "documents")
 ASKED = {"resolution": {"vorlage": "V1106/21"}}
 
 
@@ -150,3 +153,63 @@ def test_search_takes_body_as_a_facet_by_slug_label_or_iri(councils) -> None:
     )
     for same in ("Stadt Pirna", PIRNA):
         assert search(councils, q="Jugendamt", body=same)["hits"] == pirna["hits"]
+
+
+class BodyList(HTMLParser):
+    """The start page's list of councils: per item its slug, name, link, counts and view links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[dict[str, Any]] = []
+        self.inside = False
+        self.field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "ul":
+            self.inside = a.get("id") == "bodies"
+        elif self.inside and tag == "li":
+            self.items.append({"slug": a["data-body"], "links": [], "name": ""})
+        elif self.inside and tag == "a":
+            self.items[-1]["links"].append(a["href"])
+            self.field = "name" if len(self.items[-1]["links"]) == 1 else None
+        elif self.inside and tag == "span":
+            self.field = (a.get("class") or "").removeprefix("count-")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.field = None
+        if tag == "ul":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.field == "name":
+            self.items[-1]["name"] += data
+        elif self.field:
+            self.items[-1][self.field] = int(data)
+
+
+def test_the_start_page_lists_every_council_with_its_counts_and_filtered_views(councils) -> None:
+    resp = requests.get(councils + "/", timeout=60)
+    assert resp.status_code == 200
+    page = BodyList()
+    page.feed(resp.text)
+    views = ("open-points", "overdue", "actor-summary", "committee-years", "status-reports")
+
+    def item(slug: str, name: str, resolutions: int, points: int, documents: int) -> dict:
+        links = [f"/id/{slug}", *(f"/views/{v}?body={slug}" for v in views)]
+        counts = {"resolutions": resolutions, "points": points, "documents": documents}
+        return {"slug": slug, "name": name, "links": links, **counts}
+
+    # Dresden and Pirna: the two sample documents (a Beschlussausfertigung of 7 points, a
+    # Beschlusskontrolle of 4); Köln: one file whose PDF is missing, kept as metadata only, so
+    # no source document read and no resolution (as the store-wide counts above count them)
+    assert page.items == [
+        item("dresden", "Landeshauptstadt Dresden", 2, 11, 2),
+        item("koeln", "Stadt Köln, kreisfreie Stadt", 0, 0, 0),
+        item("pirna", "Stadt Pirna", 2, 11, 2),
+    ]
+    store_wide = {k: int(re.findall(f'id="count-{k}">(\\d+)<', resp.text)[0]) for k in COUNTS}
+    assert store_wide == {k: sum(i[k] for i in page.items) for k in COUNTS}
+    for link in page.items[2]["links"][1:]:  # each link answers with that council's rows
+        rows = requests.get(councils + link + "&format=json", timeout=60).json()["rows"]
+        assert {row["body"] for row in rows} <= {PIRNA}, link

@@ -41,6 +41,7 @@ from service.web.resource_links import (
     property_values,
 )
 from service.web.resource_sections import sections_for
+from service.web.view_params import cached_select
 from service.web.views import queries_dir
 
 bp = Blueprint("pages", __name__)
@@ -67,6 +68,14 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RB_DOCUMENT = "https://w3id.org/ratsgraph/ontology#SourceDocument"
 # shown by a section of the page rather than as a property (a document's text, marked)
 IN_SECTIONS = {"https://w3id.org/ratsgraph/ontology#content"}
+COUNTED = ("resolutions", "points", "documents")  # per council on the start page
+BODY_VIEWS = (  # the views the start page links to filtered by each council
+    ("open-points", "offene Punkte"),
+    ("overdue", "überfällig"),
+    ("actor-summary", "je Akteur"),
+    ("committee-years", "je Gremium und Jahr"),
+    ("status-reports", "gemeldeter Stand"),
+)
 IRI_PATH = re.compile(r"[^\s<>\"{}|\\^`#]+")  # what an IRI path may hold (RFC 3987, no fragment)
 
 
@@ -121,8 +130,25 @@ def home() -> Any:
     stats = get_store().select(get_query("stats", LOOKUP_DIR).text)
     counts = {k: (v.python() if v else 0) for k, v in (stats.rows[0] if stats.rows else {}).items()}
     return render_template(
-        "index.html", counts=counts, queries=load_queries(queries_dir()).values()
+        "index.html",
+        counts=counts,
+        bodies=bodies(),
+        body_views=BODY_VIEWS,
+        queries=load_queries(queries_dir()).values(),
     )
+
+
+def bodies() -> list[dict[str, Any]]:
+    """The councils in the store, each with its counts, page and slug (`/id/<slug>`: what the
+    views' ``body=`` takes), from the view cache: on a large store the counts take seconds."""
+    out = []
+    for row in cached_select(get_query("bodies", LOOKUP_DIR).text).rows:
+        iri = row["body"].value  # type: ignore[union-attr]
+        counts = {k: int(row[k].value) if row.get(k) else 0 for k in COUNTED}  # type: ignore[union-attr]
+        name = row["name"].value if row.get("name") else short(iri)  # type: ignore[union-attr]
+        slug = iri.rstrip("/").rsplit("/", 1)[-1]
+        out.append({"iri": iri, "name": name, "slug": slug, "url": local_path(iri), **counts})
+    return out
 
 
 def _int_arg(name: str, default: int) -> int:
