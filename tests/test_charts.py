@@ -91,7 +91,7 @@ def test_the_chart_page_needs_no_script_and_links_its_data(client) -> None:  # n
         (
             "/charts/status-over-time.svg?as_of=2024-01-01",
             400,
-            "unknown parameter 'as_of' for chart status-over-time; expected: actor",
+            "unknown parameter 'as_of' for chart status-over-time; expected: actor, body",
         ),
     ],
 )

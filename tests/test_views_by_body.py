@@ -213,3 +213,17 @@ def test_the_start_page_lists_every_council_with_its_counts_and_filtered_views(c
     for link in page.items[2]["links"][1:]:  # each link answers with that council's rows
         rows = requests.get(councils + link + "&format=json", timeout=60).json()["rows"]
         assert {row["body"] for row in rows} <= {PIRNA}, link
+
+
+@pytest.mark.parametrize(
+    "chart", ["points-by-status", "overdue-by-actor", "committee-years", "status-over-time"]
+)
+def test_a_chart_filtered_by_body_draws_that_councils_numbers(councils, chart) -> None:
+    def numbers(**params: str) -> str:
+        resp = requests.get(f"{councils}/charts/{chart}.csv", params=params, timeout=60)
+        assert resp.status_code == 200, resp.text
+        return resp.text
+
+    dresden, pirna = numbers(body="dresden"), numbers(body="pirna")
+    assert len(dresden.splitlines()) > 1 and PIRNA not in dresden
+    assert pirna.replace(PIRNA, DRESDEN).replace("body=pirna", "body=dresden") == dresden

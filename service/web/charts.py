@@ -119,18 +119,19 @@ def overdue_by_actor(lang: str) -> Chart:
 
 
 def status_over_time(lang: str) -> Chart:
-    unknown = sorted(set(request.args) - {"actor", "lang"})
+    unknown = sorted(set(request.args) - {"actor", "body", "lang"})
     if unknown:
         raise UserError(
-            f"unknown parameter {unknown[0]!r} for chart status-over-time; expected: actor"
+            f"unknown parameter {unknown[0]!r} for chart status-over-time; expected: actor, body"
         )
     actor = request.args.get("actor", "")
+    council = {"body": request.args["body"]} if request.args.get("body") else {}
     today = date.today()
     days = [date(year, 12, 31) for year in range(today.year - YEARS, today.year)] + [today]
     keys = [k for k, _ in STATUS_COLOURS]
     bars = []
     for day in days:
-        values = {"as_of": day.isoformat(), **({"actor": actor} if actor else {})}
+        values = {"as_of": day.isoformat(), **({"actor": actor} if actor else {}), **council}
         rows = run_view("actor-summary", values).rows
         counts = tuple(sum(int(r[k].value) for r in rows if r.get(k)) for k in keys)
         if sum(counts) or bars:  # from the first year with points on
