@@ -42,12 +42,13 @@ def sample_virtuoso(virtuoso: str) -> Iterator[RemoteStore]:
 
 
 def view_cases() -> list[tuple[str, str]]:
-    """Every view without parameters and with its example."""
+    """Every view without parameters, with its example, and for one council (`body`)."""
     cases = []
     for name, query in sorted(load_queries(QUERIES_DIR).items()):
         cases.append((name, ""))
         if query.example:
             cases.append((name, query.example))
+        cases.append((name, "&".join([query.example, "body=dresden"]).lstrip("&")))
     return cases
 
 
