@@ -11,6 +11,7 @@ only a token holder may raise it (QLever's rule).
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import threading
 import time
@@ -305,16 +306,21 @@ class LimitedStore:
         Unflushed, every write stayed in RocksDB's memory and its log: 10 uploads and deletes of
         a 0.4 MB document grew the worker by 80 MB and the store by 54 MB each, and reopening the
         store replayed the log for 52 s (bench/bench_upload_cycles.py). Compaction drops what
-        deletes left behind; it costs seconds on a big store, hence not after every write."""
-        with self._write_lock, self._gate.writing():
-            if hasattr(self.inner, "flush"):
-                self.inner.flush()
+        deletes left behind; it costs seconds on a big store, hence not after every write, and
+        it runs with no other write but beside the reads' forks (RocksDB compacts in its own
+        threads anyway; a child that catches one of their locks is found idle and forked again),
+        so SPARQL does not wait for it."""
+        with self._write_lock:
+            with self._gate.writing():
+                if hasattr(self.inner, "flush"):
+                    self.inner.flush()
             self._writes_since_compaction += 1
             if self._writes_since_compaction >= COMPACT_AFTER_WRITES and hasattr(
                 self.inner, "optimize"
             ):
                 self.inner.optimize()
                 self._writes_since_compaction = 0
+        _return_freed_memory()
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
         with self._write_lock, self._gate.writing():
@@ -340,6 +346,15 @@ class LimitedStore:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _return_freed_memory() -> None:
+    """Give the memory a write freed back to the system (glibc keeps it in its arenas otherwise:
+    a big document parsed and written leaves tens of MB per write in the worker)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def requested_timeout(raw: str | None, default: float, ceiling: float, token_holder: bool) -> float:
