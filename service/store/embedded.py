@@ -40,7 +40,7 @@ from service.store.derived import (
     rebuild_construct,
     rebuild_update,
 )
-from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_update
+from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_updates
 
 
 class EmbeddedStore:
@@ -164,7 +164,8 @@ class EmbeddedStore:
                 self._store.bulk_extend(
                     ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
                 )
-            self._store.update(rebuild_witnesses_update(self.select))  # every chain's witnesses
+            for update in rebuild_witnesses_updates(self.select):  # every chain's witnesses
+                self._store.update(update)
             self.generation += 1
 
     def optimize(self) -> None:

@@ -53,7 +53,7 @@ from service.store.server_quirks import (
     is_server_graph,
 )
 from service.store.skolem import skolemise_ntriples
-from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_update
+from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_updates
 
 USER_ENV = "RATSGRAPH_REMOTE_USER"
 PASSWORD_ENV = "RATSGRAPH_REMOTE_PASSWORD"
@@ -357,7 +357,8 @@ class RemoteStore:
     def rebuild_derived(self) -> None:
         """Recompute the whole derived graph in one request (`ratsgraph derive`)."""
         self.update(rebuild_update())
-        self.update(rebuild_witnesses_update(self.select))
+        for update in rebuild_witnesses_updates(self.select):  # every chain's witnesses
+            self.update(update)
 
     # -- inspection -------------------------------------------------------------------------
 
