@@ -137,7 +137,9 @@ def test_html_page_links_its_alternate_formats(live_server: str) -> None:
         ("application/json", "application/sparql-results+json"),
         ("text/xml", "application/sparql-results+xml"),
         ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
-        ("text/html;q=0.9, text/csv;q=0.8", "text/csv"),
+        # a browser preferring HTML gets the query editor with the results (issue 15: permalinks)
+        ("text/html;q=0.9, text/csv;q=0.8", "text/html"),
+        ("text/html;q=0.7, text/csv;q=0.8", "text/csv"),
     ],
 )
 def test_sparql_select_result_format_by_accept(

@@ -51,6 +51,7 @@ TEXT = {
     "de": {
         "views": "Ansichten",
         "show": "Anzeigen",
+        "apply_filter": "Filtern",
         "rows": ("{n} Zeile", "{n} Zeilen"),
         "rows_of": "Zeilen {first}–{last} von {total}",
         "rows_of_more": "Zeilen {first}–{last} von mindestens {total}",
@@ -84,6 +85,7 @@ TEXT = {
     "en": {
         "views": "Views",
         "show": "Show",
+        "apply_filter": "Filter",
         "rows": ("{n} row", "{n} rows"),
         "rows_of": "rows {first}–{last} of {total}",
         "rows_of_more": "rows {first}–{last} of at least {total}",
