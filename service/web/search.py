@@ -16,7 +16,7 @@ from service.queries import Param
 from service.search import FACETS, SearchResult, SearchService
 from service.web import get_store
 from service.web.errors import wants_json
-from service.web.pages import local_path
+from service.web.pages import linkable, local_path
 from service.web.view_params import look_up
 
 bp = Blueprint("search", __name__)
@@ -134,7 +134,7 @@ def search() -> Any:
     hits = [
         {
             "iri": h.iri,
-            "url": local_path(h.iri) or h.iri,
+            "url": local_path(h.iri) or (h.iri if linkable(h.iri) else None),  # never javascript:
             "kind": kind_label(h.kind, lang),
             "title": h.title,
             "snippet": TAG.sub("", h.snippet),
