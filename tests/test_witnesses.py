@@ -6,13 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from click.testing import CliRunner
 
 from service.cli import cli
 from service.ingest.loading import load_paths
 from service.queries import QUERIES_DIR, load_queries
 from service.store import EmbeddedStore, Store
-from service.store.witnesses import WITNESSES_GRAPH, WITNESSES_NS, Reading, align
+from service.store.witnesses import (
+    WITNESSES_GRAPH,
+    WITNESSES_NS,
+    Alignment,
+    Reading,
+    align,
+    disagreements,
+)
 
 from .conftest import CORPUS
 
@@ -296,3 +304,41 @@ def test_on_the_unlabelled_chains_a_real_report_quoting_two_paragraphs_as_one_wi
         [("V-MB0145-23/OSR_MB-049-2024/point/u2", "V-MB0145-23/OSR_MB-049-2024/point/u1")],
     )
     assert disagreeing(store) == []
+
+
+def test_ratsgraph_derive_rebuilds_the_witnesses_graph(tmp_path: Path) -> None:
+    """The witnesses graph dropped behind ratsgraph's back (or a store made by an older version):
+    `ratsgraph derive` recomputes it, the same as the writes kept it."""
+    record = write(tmp_path, "244170", corpus("244170"))
+    report = write(tmp_path, "423791", shifted_423791(corpus("423791")))
+    store_dir = tmp_path / "store"
+    store = EmbeddedStore(store_dir)
+    assert all(r.ok for r in load_paths(store, [record, report]))
+    kept = witnesses(store, V0400)
+    assert len(kept) == 6
+    store.close()
+    behind = ox.Store(str(store_dir))
+    behind.update(f"DROP GRAPH <{WITNESSES_GRAPH}>")
+    del behind
+    assert witnesses(EmbeddedStore(store_dir, read_only=True), V0400) == []
+    derived = CliRunner().invoke(cli, ["derive", "--store", str(store_dir)])
+    assert derived.exit_code == 0, derived.output
+    assert witnesses(EmbeddedStore(store_dir, read_only=True), V0400) == kept
+
+
+def test_disagreements_are_numbers_texts_deadlines_and_actors_both_witnesses_read() -> None:
+    """What two readings of one point can disagree on; a value only one of them read is a gap."""
+    jugendamt = "https://w3id.org/ratsgraph/id/dresden/unit/jugendamt"
+    ob = "https://w3id.org/ratsgraph/id/dresden/office/oberbuergermeister"
+    point = Reading("p/3", "3", "Der Oberbürgermeister wird beauftragt, bis zum 30. Juni 2016 …",
+                    "2016-06-30", {ob})  # fmt: skip
+    quote = Reading("q/2", "2", "Die Verwaltung des Jugendamtes wird beauftragt, …",
+                    "2017-06-30", {jugendamt})  # fmt: skip
+    assert disagreements(Alignment(point, quote, "number", 40.0)) == [
+        (ELI + "number", "3", "2"),
+        (RB + "text", point.text, quote.text),
+        (RB + "deadline", "2016-06-30", "2017-06-30"),
+        (RB + "actor", ob, jugendamt),
+    ]
+    gaps = Reading("q/u1", None, point.text)
+    assert disagreements(Alignment(point, gaps, "text", 100.0)) == []
