@@ -342,3 +342,27 @@ def test_disagreements_are_numbers_texts_deadlines_and_actors_both_witnesses_rea
     ]
     gaps = Reading("q/u1", None, point.text)
     assert disagreements(Alignment(point, gaps, "text", 100.0)) == []
+
+
+def test_on_virtuoso_the_witnesses_are_kept_and_checked_as_on_the_embedded_store(
+    virtuoso: str, tmp_path: Path
+) -> None:
+    """The renumbered 423791 and its resolution written to Virtuoso (its default graph the union
+    of its graphs): the same alignment, the same disagreements; dropped, they leave no witness."""
+    from service.store.remote import RemoteStore
+
+    remote = RemoteStore(virtuoso, default_graph="server")
+    embedded = EmbeddedStore(None)
+    text = shifted_423791(corpus("423791")).replace("30. Juni 2016", "30. Juni 2017")
+    paths = [write(tmp_path, "244170", corpus("244170")), write(tmp_path, "423791", text)]
+    for store in (embedded, remote):
+        assert all(r.ok for r in load_paths(store, paths))
+    try:
+        assert witnesses(remote, V0400) == witnesses(embedded, V0400)
+        assert len(witnesses(remote, V0400)) == 6
+        assert disagreeing(remote) == disagreeing(embedded)
+        assert len(disagreeing(remote)) == 6
+    finally:
+        for doc in ("423791", "244170"):
+            remote.drop_graph(DOC + doc)
+    assert witnesses(remote, V0400) == []
