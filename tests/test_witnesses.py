@@ -366,3 +366,26 @@ def test_on_virtuoso_the_witnesses_are_kept_and_checked_as_on_the_embedded_store
         for doc in ("423791", "244170"):
             remote.drop_graph(DOC + doc)
     assert witnesses(remote, V0400) == []
+
+
+def test_the_check_lists_a_point_a_report_quotes_with_another_text(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """240206 quoting, under point 2 of 232758, a sentence the resolution does not contain: no
+    text matches it, so it is compared by its number, and the check lists both texts."""
+    text = corpus("240206")
+    quoted = "2. Die Deckung der Mehraufwendungen erfolgt gemäß Anlage 3 der Vorlage."
+    assert text.count(quoted) == 1
+    other = "2. Die Mittel werden der allgemeinen Rücklage entnommen."
+    record = write(tmp_path, "232758", corpus("232758"))
+    report = write(tmp_path, "240206", text.replace(quoted, other))
+    assert all(r.ok for r in load_paths(fresh_store, [record, report]))
+    assert witnesses(fresh_store, RES + "V0621-15/SR-018-2015/") == [
+        ("point/1", "240206", "point/1", "text", "StatusImplemented"),
+        ("point/2", "240206", "point/2", "number", "StatusImplemented"),
+    ]
+    assert disagreeing(fresh_store) == [
+        ("V0621-15/SR-018-2015/point/2", "text", "232758",
+         "Die Deckung der Mehraufwendungen erfolgt gemäß Anlage 3 der Vorlage.",
+         "240206", "Die Mittel werden der allgemeinen Rücklage entnommen."),
+    ]  # fmt: skip
