@@ -19,7 +19,7 @@ from service.store import SelectResult, Store
 from service.store.derived import DERIVED_GRAPH, DERIVED_NS
 from service.web import create_app
 from service.web.view_params import cached_select
-from service.web.views import resolve_iri_params, run_view
+from service.web.views import bind_view, resolve_iri_params, run_view
 
 from .conftest import ROOT
 
@@ -104,3 +104,27 @@ def test_the_view_reads_the_derived_graph_and_as_of_still_reads_the_assertions(
         before[0]["offen"],
         before[0]["umgesetzt"],
     )
+
+
+def test_a_store_without_derived_facts_is_answered_from_the_assertions(
+    tmp_path: Path, documents: Path
+) -> None:
+    """A store made before derived facts were kept (here: written with them switched off) still
+    gets every open point; `ratsgraph derive` then adds them and the views read them."""
+    from service.store import EmbeddedStore  # noqa: PLC0415
+
+    older = EmbeddedStore(tmp_path / "older", derive=False)
+    assert all(r.ok for r in load_paths(older, [documents]))
+    app = create_app({"TESTING": True, "VIEW_WARM": False}, store=older)
+    view = get_query("open-points", QUERIES_DIR)
+    ob = {"actor": "Oberbürgermeister"}
+    with app.app_context():
+        assert DERIVED_GRAPH not in bind_view(view, ob)
+        before = run_view("open-points", ob)
+        assert list(before.rows) == list(from_assertions("open-points", ob).rows)
+        assert len(before.rows) > 0
+    older.rebuild_derived()
+    with app.app_context():
+        assert DERIVED_GRAPH in bind_view(view, ob)
+        after = run_view("open-points", ob)
+    assert list(after.rows) == list(before.rows)
