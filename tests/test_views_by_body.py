@@ -228,3 +228,25 @@ def test_a_chart_filtered_by_body_draws_that_councils_numbers(councils, chart) -
     dresden, pirna = numbers(body="dresden"), numbers(body="pirna")
     assert len(dresden.splitlines()) > 1 and PIRNA not in dresden
     assert pirna.replace(PIRNA, DRESDEN).replace("body=pirna", "body=dresden") == dresden
+
+
+def test_a_councils_page_shows_its_counts_and_leads_to_its_views(councils) -> None:
+    html = requests.get(councils + "/id/pirna", timeout=60).text
+    section = html[
+        html.index('<section class="body"') : html.index(
+            "</section>", html.index('<section class="body"')
+        )
+    ]
+    counts = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', section)
+    assert counts == [("Beschlüsse", "2"), ("Beschlusspunkte", "11"), ("Quelldokumente", "2")]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', section)
+    assert links == [
+        ("/views/open-points?body=pirna", "offene Beschlusspunkte"),
+        ("/views/overdue?body=pirna", "überfällige Beschlusspunkte"),
+        ("/views/actor-summary?body=pirna", "Beschlusspunkte je Akteur"),
+        ("/views/committee-years?body=pirna", "je Gremium und Jahr"),
+        ("/views/status-reports?body=pirna", "gemeldeter Stand"),
+    ]
+    for link, _ in links:  # each answers with Pirna's rows only
+        rows = requests.get(councils + link + "&format=json", timeout=60).json()["rows"]
+        assert rows and DRESDEN + "/" not in json.dumps(rows), link

@@ -15,6 +15,7 @@ from typing import Any
 from service.queries import LOOKUP_DIR, get_query
 from service.store import Term
 from service.web import get_store
+from service.web.i18n import page_lang
 
 RB = "https://w3id.org/ratsgraph/ontology#"
 STATUS_ORDER = ("offen", "in_umsetzung", "fortlaufend", "umgesetzt")
@@ -183,7 +184,52 @@ def report_section(iri: str) -> Section:
     return Section("report", data, _iris(rows))
 
 
+BODY_TEXT = {  # a council's page: what it holds, and its views
+    "de": {
+        "heading": "Bestand dieser Körperschaft",
+        "resolutions": "Beschlüsse",
+        "points": "Beschlusspunkte",
+        "documents": "Quelldokumente",
+        "views": {
+            "open-points": "offene Beschlusspunkte",
+            "overdue": "überfällige Beschlusspunkte",
+            "actor-summary": "Beschlusspunkte je Akteur",
+            "committee-years": "je Gremium und Jahr",
+            "status-reports": "gemeldeter Stand",
+        },
+    },
+    "en": {
+        "heading": "What the store holds of this council",
+        "resolutions": "Resolutions",
+        "points": "Points",
+        "documents": "Source documents",
+        "views": {
+            "open-points": "open points",
+            "overdue": "overdue points",
+            "actor-summary": "points per actor",
+            "committee-years": "per committee and year",
+            "status-reports": "reported status",
+        },
+    },
+}
+
+
+def body_section(iri: str) -> Section:
+    """A council (one of many in a store): its counts and every view filtered by it (`body=`)."""
+    rows = _rows("bodies", {"body": iri})
+    text = BODY_TEXT[page_lang()]
+    counts = [
+        (text[k], int(rows[0][k].value) if rows and rows[0].get(k) else 0)  # type: ignore[union-attr]
+        for k in ("resolutions", "points", "documents")
+    ]
+    views = list(text["views"].items())
+    slug = iri.rstrip("/").rsplit("/", 1)[-1]  # /id/<slug>: what the views' body= takes
+    data = {"heading": text["heading"], "counts": counts, "views": views, "slug": slug}
+    return Section("body", data)
+
+
 SECTIONS = {
+    RB + "City": body_section,
     RB + "Resolution": resolution_section,
     RB + "Recommendation": resolution_section,
     RB + "ResolutionPoint": point_section,
