@@ -389,3 +389,25 @@ def test_the_check_lists_a_point_a_report_quotes_with_another_text(
          "Die Deckung der Mehraufwendungen erfolgt gemäß Anlage 3 der Vorlage.",
          "240206", "Die Mittel werden der allgemeinen Rücklage entnommen."),
     ]  # fmt: skip
+
+
+def test_two_reports_aligned_with_the_record_are_not_compared_point_iri_by_point_iri(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """249931 reading a deadline into point 5 that 244170 lacks (a gap, not a disagreement), and
+    423791 renumbered (its point/5 is the resolution's point 6, "bis zum 30. Juni 2016"): the two
+    reports are each compared with the record, not with each other by IRI, where point/5 names
+    two different points; only 423791's numbers are listed."""
+    interim = corpus("249931").replace(
+        "Mietwohnungsbau zu vereinbaren", "Mietwohnungsbau bis zum 31. Dezember 2016 zu vereinbaren"
+    )
+    paths = [
+        write(tmp_path, "244170", corpus("244170")),
+        write(tmp_path, "249931", interim),
+        write(tmp_path, "423791", shifted_423791(corpus("423791"))),
+    ]
+    assert all(r.ok for r in load_paths(fresh_store, paths))
+    assert disagreeing(fresh_store) == [
+        (f"V0400-15/SR-021-2016/point/{n}", "number", "244170", str(n), "423791", str(n - 1))
+        for n in (2, 3, 4, 5, 6)
+    ]
