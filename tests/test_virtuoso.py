@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -145,6 +146,10 @@ def test_ratsgraph_serves_views_and_sparql_from_virtuoso(
             timeout=30,
         )
         assert (ask.status_code, ask.json()["boolean"]) == (200, True)
+        # the councils on the start page, counted per body (issue 13)
+        home = requests.get(url + "/", timeout=30).text
+        counts = re.findall(r'<span class="count-(\w+)">(\d+)</span>', home)
+        assert counts == [("resolutions", "2"), ("points", "11"), ("documents", "2")]
 
 
 RESOLUTION = "https://w3id.org/ratsgraph/id/dresden/resolution/V1106-21/JHA-042-2022"
