@@ -13,6 +13,7 @@ from service.cli import cli
 from service.ingest.loading import load_paths
 from service.queries import QUERIES_DIR, load_queries
 from service.store import EmbeddedStore, Store
+from service.store.derived import DERIVED_GRAPH, DERIVED_NS
 from service.store.witnesses import (
     WITNESSES_GRAPH,
     WITNESSES_NS,
@@ -21,6 +22,8 @@ from service.store.witnesses import (
     align,
     disagreements,
 )
+from service.web import create_app
+from service.web.views import run_view
 
 from .conftest import CORPUS
 
@@ -144,6 +147,61 @@ def test_a_renumbered_report_gives_its_statuses_to_the_points_it_quotes(
         (f"V0400-15/SR-021-2016/point/{n}", "number", "244170", str(n), "423791", str(n - 1))
         for n in (2, 3, 4, 5, 6)
     ]
+
+
+def current_status(store: Store) -> list[tuple[str, str, str | None]]:
+    """(point, current status, report) of 244170's points, from the derived graph."""
+    rows = store.select(
+        f"PREFIX rbd: <{DERIVED_NS}> SELECT ?p ?s ?r WHERE {{ GRAPH <{DERIVED_GRAPH}> {{"
+        f" ?p rbd:resolution <{V0400.rstrip('/')}> ; rbd:status ?s"
+        " OPTIONAL { ?p rbd:statusReport ?r } } }"
+    ).rows
+    out = [
+        (r["p"].value.removeprefix(V0400), r["s"].value,
+         r["r"].value.removeprefix(DOC) if r["r"] else None)
+        for r in rows
+    ]  # fmt: skip
+    return sorted(out)
+
+
+def open_points(store: Store) -> list[tuple[str, str]]:
+    """(point, status) of 244170 in the view open-points without a reference date (read from
+    the derived graph), and the check comparing that graph with a full recomputation empty."""
+    check = load_queries(QUERIES_DIR / "checks")["derived-facts-differ-violation"]
+    assert store.select(check.text).rows == []
+    app = create_app({"TESTING": True, "VIEW_WARM": False}, store=store)
+    with app.app_context():
+        rows = run_view("open-points", {}).rows
+    return sorted(
+        (r["point_iri"].value.removeprefix(V0400), r["status"].value)
+        for r in rows
+        if r["point_iri"].value.startswith(V0400)
+    )
+
+
+def test_a_points_current_status_is_the_one_the_report_gave_for_its_text(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """The damaged 423791 alone says "implemented" under its own numbers 2-5: without the record
+    the statuses stay there. Once 244170 is loaded, each point takes the status the report gave
+    for its text (3-6 implemented; 1 and 2, quoted in one block without a status, open), and
+    open-points lists none of them: 244170 delegates 5 and 6 to the Oberbürgermeister, both
+    implemented (by the report's numbers 6 would be open). A delete takes the statuses away."""
+    report = write(tmp_path, "423791", shifted_423791(corpus("423791")))
+    assert all(r.ok for r in load_paths(fresh_store, [report]))
+    done = [(f"point/{n}", "umgesetzt", "423791") for n in range(2, 6)]
+    assert current_status(fresh_store) == [("point/1", "offen", None), *done]
+    record = write(tmp_path, "244170", corpus("244170"))
+    assert all(r.ok for r in load_paths(fresh_store, [record]))
+    assert current_status(fresh_store) == [
+        ("point/1", "offen", None), ("point/2", "offen", None), ("point/3", "umgesetzt", "423791"),
+        ("point/4", "umgesetzt", "423791"), ("point/5", "umgesetzt", "423791"),
+        ("point/6", "umgesetzt", "423791"),
+    ]  # fmt: skip
+    assert open_points(fresh_store) == []
+    assert fresh_store.drop_graph(DOC + "423791")
+    assert current_status(fresh_store) == [(f"point/{n}", "offen", None) for n in range(1, 7)]
+    assert open_points(fresh_store) == [("point/5", "offen"), ("point/6", "offen")]
 
 
 def test_the_check_lists_a_deadline_a_renumbered_quote_reads_differently(

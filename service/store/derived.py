@@ -16,13 +16,21 @@ point of a resolution
             rbd:statusReport <report graph> .            # when it has a report
 
 by the views' rule: the latest assertion is the greatest "date report status" key, undated
-reports count as oldest, no report is "offen". `rebuild_update` recomputes all of it (`ratsgraph
-derive`); the check `queries/checks/derived-facts-differ-violation.rq` compares it with a full
-recomputation. Only IRIs validated by pyoxigraph are written into these texts."""
+reports count as oldest, no report is "offen". A report's assertions are placed by the witnesses
+graph (`service.store.witnesses`: its quotes aligned with the record's points by text): a point
+takes those of the quotes aligned with it, and an assertion counts for the point its report's own
+numbering names only where that report has no witness of the point and the alignment gave the
+assertion to no other point of the record (a renumbered report's "point/2" holds point 3's text).
+So the witnesses are realigned first, in the same request. `rebuild_update` recomputes all of
+it (`ratsgraph derive`, after the witnesses); the check
+`queries/checks/derived-facts-differ-violation.rq` compares it with a full recomputation by the
+same rule. Only IRIs validated by pyoxigraph are written into these texts."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
+
+from service.store.witnesses import WITNESSES_NS
 
 DERIVED_GRAPH = "https://w3id.org/ratsgraph/graph/derived"
 DERIVED_NS = "https://w3id.org/ratsgraph/derived#"
@@ -34,6 +42,7 @@ PREFIXES = (
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
     f"PREFIX rbd: <{DERIVED_NS}>\n"
+    f"PREFIX rbw: <{WITNESSES_NS}>\n"
 )
 
 # The latest status of each ?point (of each ?resolution) in scope, as the views computed it.
@@ -42,11 +51,27 @@ _LATEST = """{
       %(scope)s
       ?point eli:is_part_of ?resolution . ?resolution a rb:Resolution .
       OPTIONAL {
-        ?a rb:statusOf ?point .
+        {
+          GRAPH <https://w3id.org/ratsgraph/graph/witnesses> {
+            ?w rbw:point ?point ; rbw:assertion ?a
+          }
+          ?a rb:reportedIn ?r
+        } UNION {
+          ?a rb:statusOf ?point ; rb:reportedIn ?r .
+          FILTER NOT EXISTS {
+            GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?covers rbw:point ?point ; rbw:document ?r }
+          }
+          FILTER NOT EXISTS {
+            GRAPH <https://w3id.org/ratsgraph/graph/witnesses> {
+              ?moved rbw:assertion ?a ; rbw:point ?other ; rbw:record ?record
+            }
+            FILTER (?other != ?point)
+            GRAPH ?record { ?point eli:is_part_of ?any }
+          }
+        }
         OPTIONAL { ?a rb:status/skos:notation ?reported }
-        OPTIONAL { ?a rb:reportedIn ?r }
         OPTIONAL { ?a rb:asOf ?sd }
-        FILTER (BOUND(?reported) && BOUND(?r))
+        FILTER (BOUND(?reported))
         BIND (CONCAT(COALESCE(STR(?sd), "0001-01-01"), " ", STR(?r), " ", STR(?reported)) AS ?key)
       }
     }
@@ -98,22 +123,30 @@ def recompute_marked_update() -> str:
     return _RECOMPUTE_MARKED
 
 
-def around(graph_iri: str, change: str, before: bool = True, after: bool = True) -> str:
+def around(
+    graph_iri: str, change: str, before: bool = True, after: bool = True, witnesses: str = ""
+) -> str:
     """``change`` (a SPARQL Update that writes or drops the graph) wrapped so the same request
-    brings the derived facts up to date: mark before, change, mark after, recompute."""
+    brings the derived facts up to date: mark before, change, mark after, the chain's witnesses
+    realigned (``witnesses``, from `service.store.witnesses.change_update`; the current status
+    follows them), recompute."""
     parts = [PREFIXES]
     if before:
         parts.append(mark_update(graph_iri) + " ;\n")
     parts.append(change + " ;\n")
     if after:
         parts.append(mark_update(graph_iri) + " ;\n")
+    if witnesses:
+        parts.append(witnesses + " ;\n")
     parts.append(recompute_marked_update())
     return "".join(parts)
 
 
-def after_new_graph_update(graph_iri: str) -> str:
-    """For a graph just written by a plain load (there was no old version to mark)."""
-    return PREFIXES + mark_update(graph_iri) + " ;\n" + recompute_marked_update()
+def after_new_graph_update(graph_iri: str, witnesses: str = "") -> str:
+    """For a graph just written by a plain load (there was no old version to mark); the
+    witnesses realigned before the recomputation reads them."""
+    between = witnesses + " ;\n" if witnesses else ""
+    return PREFIXES + mark_update(graph_iri) + " ;\n" + between + recompute_marked_update()
 
 
 def rebuild_update() -> str:

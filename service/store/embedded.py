@@ -132,13 +132,13 @@ class EmbeddedStore:
             if self._store.contains_named_graph(ox.NamedNode(graph_iri)):
                 change = replace_graph_update(graph_iri, ntriples)
                 self._store.update(
-                    _then(around(graph_iri, change), witnesses) if self.derive else change
+                    around(graph_iri, change, witnesses=witnesses) if self.derive else change
                 )
             else:
                 data = both_copies_nquads(graph_iri, ntriples)
                 self._store.load(data, format=ox.RdfFormat.N_QUADS)
                 if self.derive:  # a second transaction: a crash between leaves what `check` finds
-                    self._store.update(_then(after_new_graph_update(graph_iri), witnesses))
+                    self._store.update(after_new_graph_update(graph_iri, witnesses))
             self.generation += 1
 
     def bulk_load(self, nquads: IO[bytes]) -> None:
@@ -153,6 +153,9 @@ class EmbeddedStore:
         it in with the bulk loader's writer, for a store nobody else sees yet (`service.ingest.bulk`):
         one update holding every point's facts would keep them all in memory until it commits."""
         with self._write_lock:
+            # the witnesses first: a point's current status follows them
+            for update in rebuild_witnesses_updates(self.select):  # every chain's witnesses
+                self._store.update(update)
             if transactional:
                 self._store.update(rebuild_update())
             else:
@@ -164,8 +167,6 @@ class EmbeddedStore:
                 self._store.bulk_extend(
                     ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
                 )
-            for update in rebuild_witnesses_updates(self.select):  # every chain's witnesses
-                self._store.update(update)
             self.generation += 1
 
     def optimize(self) -> None:
@@ -181,7 +182,7 @@ class EmbeddedStore:
             change = drop_graph_update(graph_iri)
             if self.derive:
                 witnesses = change_update(self.select, graph_iri, None)
-                change = _then(around(graph_iri, change, after=False), witnesses)
+                change = around(graph_iri, change, after=False, witnesses=witnesses)
             self._store.update(change)
             self.generation += 1
             return True
@@ -227,8 +228,3 @@ class EmbeddedStore:
         except (OSError, RuntimeError):  # RuntimeError: a read-only handle has nothing to flush
             pass
         del self._store
-
-
-def _then(update: str, more: str) -> str:
-    """Two SPARQL Updates as one request (one transaction); ``more`` may be empty."""
-    return f"{update} ;\n{more}" if more else update

@@ -336,8 +336,7 @@ class RemoteStore:
             change = replace_graph_update(graph_iri, ntriples)
         # one request: the graph replaced, the derived facts it bears on recomputed, the chain's
         # witnesses realigned (service.store.witnesses)
-        update = around(graph_iri, change)
-        self.update(f"{update} ;\n{witnesses}" if witnesses else update)
+        self.update(around(graph_iri, change, witnesses=witnesses))
 
     def drop_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
@@ -350,15 +349,14 @@ class RemoteStore:
             else drop_graph_update(graph_iri)
         )
         witnesses = change_update(self.select, graph_iri, None)
-        update = around(graph_iri, change, after=False)
-        self.update(f"{update} ;\n{witnesses}" if witnesses else update)
+        self.update(around(graph_iri, change, after=False, witnesses=witnesses))
         return True
 
     def rebuild_derived(self) -> None:
         """Recompute the whole derived graph in one request (`ratsgraph derive`)."""
-        self.update(rebuild_update())
-        for update in rebuild_witnesses_updates(self.select):  # every chain's witnesses
+        for update in rebuild_witnesses_updates(self.select):  # first: the status follows them
             self.update(update)
+        self.update(rebuild_update())
 
     # -- inspection -------------------------------------------------------------------------
 
