@@ -204,6 +204,36 @@ def test_a_points_current_status_is_the_one_the_report_gave_for_its_text(
     assert open_points(fresh_store) == [("point/5", "offen"), ("point/6", "offen")]
 
 
+def test_a_point_the_renumbered_report_leaves_out_takes_no_status_from_its_number(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """423791 renumbered, its quote of point 3 cut out and the later ones numbered on: its
+    "point/3" now holds point 5's text. Point 3, quoted by no part of the report, does not take
+    that quote's status by its number: it stays open; 4-6 take the statuses given for their
+    texts."""
+    text = shifted_423791(corpus("423791"))
+    start, end = text.index("\n2.\n\n„Die wohnungs"), text.index("\n3.\n\n„Der Maßnahmenplan")
+    text = text[:start] + text[end:]
+    for old, new in [("\n3.\n\n„Der", "\n2.\n\n„Der"), ("\n4.\n\n„Der", "\n3.\n\n„Der"),
+                     ("\n5. „Der", "\n4. „Der")]:  # fmt: skip
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    record = write(tmp_path, "244170", corpus("244170"))
+    report = write(tmp_path, "423791", text)
+    assert all(r.ok for r in load_paths(fresh_store, [record, report]))
+    assert [(w[0], w[2]) for w in witnesses(fresh_store, V0400)] == [
+        ("point/1", "point/1"), ("point/2", "point/1"), ("point/4", "point/2"),
+        ("point/5", "point/3"), ("point/6", "point/4"),
+    ]  # fmt: skip
+    assert current_status(fresh_store) == [
+        ("point/1", "offen", None), ("point/2", "offen", None), ("point/3", "offen", None),
+        ("point/4", "umgesetzt", "423791"), ("point/5", "umgesetzt", "423791"),
+        ("point/6", "umgesetzt", "423791"),
+    ]  # fmt: skip
+    check = load_queries(QUERIES_DIR / "checks")["derived-facts-differ-violation"]
+    assert fresh_store.select(check.text).rows == []
+
+
 def test_the_check_lists_a_deadline_a_renumbered_quote_reads_differently(
     fresh_store: Store, tmp_path: Path
 ) -> None:

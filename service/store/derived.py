@@ -62,11 +62,7 @@ _LATEST = """{
             GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?covers rbw:point ?point ; rbw:document ?r }
           }
           FILTER NOT EXISTS {
-            GRAPH <https://w3id.org/ratsgraph/graph/witnesses> {
-              ?moved rbw:assertion ?a ; rbw:point ?other ; rbw:record ?record
-            }
-            FILTER (?other != ?point)
-            GRAPH ?record { ?point eli:is_part_of ?any }
+            GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?moved rbw:assertion ?a ; rbw:displaces ?point }
           }
         }
         OPTIONAL { ?a rb:status/skos:notation ?reported }

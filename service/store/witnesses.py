@@ -13,7 +13,8 @@ the result in `WITNESSES_GRAPH`, never in a document's graph:
     <point/3/witness/268419> a rbw:Witness ; rbw:resolution <res> ; rbw:point <point/3> ;
         rbw:record <record doc> ; rbw:document <report doc> ; rbw:quote <point/u1> ;
         rbw:by "text" | "number" ; rbw:score 0.97 ;
-        rbw:assertion <point/u1/status/268419> ; rbw:status <concept> .   # the report's status
+        rbw:assertion <point/u1/status/268419> ; rbw:status <concept> ;   # the report's status
+        rbw:displaces <point/2> .   # when the quote's IRI is another point of the record
     <point/3/witness/268419/deadline> a rbw:Disagreement ; rbw:resolution <res> ;
         rbw:witness <…witness/268419> ; rbw:property rb:deadline ;
         rbw:recordValue "2016-09-15" ; rbw:witnessValue "2017-09-15" .
@@ -302,6 +303,7 @@ def _witness_triples(
         if not records:
             continue
         record = records[0]
+        in_record = {p.iri for p in by_graph[record][1]}
         res = ox.NamedNode(resolution)
         for g, (kind, quotes) in sorted(by_graph.items()):
             if kind != REPORT_KIND:
@@ -324,6 +326,10 @@ def _witness_triples(
                 if a.quote.assertion and a.quote.status:
                     yield node, w("assertion"), ox.NamedNode(a.quote.assertion)
                     yield node, w("status"), ox.NamedNode(a.quote.status)
+                    if a.quote.iri != a.point.iri and a.quote.iri in in_record:
+                        # the quote's own number names another record point: the status is not
+                        # that point's (service.store.derived)
+                        yield node, w("displaces"), ox.NamedNode(a.quote.iri)
                 for prop, mine, theirs in disagreements(a):
                     d = ox.NamedNode(f"{node.value}/{prop.rsplit('#', 1)[-1]}")
                     yield (
