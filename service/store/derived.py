@@ -45,34 +45,41 @@ PREFIXES = (
     f"PREFIX rbw: <{WITNESSES_NS}>\n"
 )
 
-# The latest status of each ?point (of each ?resolution) in scope, as the views computed it.
+# The latest status of each ?point (of each ?resolution) in scope, as the views computed it: the
+# latest of the assertions the witnesses give the point (?k1) and of those its reports' own numbering
+# gives it where the witnesses do not say otherwise (?k2). Two OPTIONALs and the witness's document
+# read from its assertion, not a UNION or a third pattern in the GRAPH: either made Oxigraph evaluate
+# the witnesses of the whole store for each resolution (70-100 ms against 1 ms at 1,000 resolutions).
 _LATEST = """{
-    SELECT ?point ?resolution (MAX(?key) AS ?latest) WHERE {
+    SELECT ?point ?resolution (MAX(?k1) AS ?l1) (MAX(?k2) AS ?l2) WHERE {
       %(scope)s
       ?point eli:is_part_of ?resolution . ?resolution a rb:Resolution .
       OPTIONAL {
-        {
-          GRAPH <https://w3id.org/ratsgraph/graph/witnesses> {
-            ?w rbw:point ?point ; rbw:assertion ?a
-          }
-          ?a rb:reportedIn ?r
-        } UNION {
-          ?a rb:statusOf ?point ; rb:reportedIn ?r .
-          FILTER NOT EXISTS {
-            GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?covers rbw:point ?point ; rbw:document ?r }
-          }
-          FILTER NOT EXISTS {
-            GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?moved rbw:assertion ?a ; rbw:displaces ?point }
-          }
+        GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?w rbw:point ?point . ?w rbw:assertion ?a1 }
+        OPTIONAL { ?a1 rb:reportedIn ?r1 }
+        OPTIONAL { ?a1 rb:status/skos:notation ?s1 }
+        OPTIONAL { ?a1 rb:asOf ?d1 }
+        FILTER (BOUND(?s1) && BOUND(?r1))
+        BIND (CONCAT(COALESCE(STR(?d1), "0001-01-01"), " ", STR(?r1), " ", STR(?s1)) AS ?k1)
+      }
+      OPTIONAL {
+        ?a2 rb:statusOf ?point .
+        OPTIONAL { ?a2 rb:status/skos:notation ?s2 }
+        OPTIONAL { ?a2 rb:reportedIn ?r2 }
+        OPTIONAL { ?a2 rb:asOf ?d2 }
+        FILTER (BOUND(?s2) && BOUND(?r2))
+        FILTER NOT EXISTS {  # the report witnesses the point with another quote, or this one
+          GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?covers rbw:point ?point ; rbw:document ?r2 }
         }
-        OPTIONAL { ?a rb:status/skos:notation ?reported }
-        OPTIONAL { ?a rb:asOf ?sd }
-        FILTER (BOUND(?reported))
-        BIND (CONCAT(COALESCE(STR(?sd), "0001-01-01"), " ", STR(?r), " ", STR(?reported)) AS ?key)
+        FILTER NOT EXISTS {  # the quote holds another record point's text
+          GRAPH <https://w3id.org/ratsgraph/graph/witnesses> { ?moved rbw:assertion ?a2 ; rbw:displaces ?point }
+        }
+        BIND (CONCAT(COALESCE(STR(?d2), "0001-01-01"), " ", STR(?r2), " ", STR(?s2)) AS ?k2)
       }
     }
     GROUP BY ?point ?resolution
   }
+  BIND (IF(COALESCE(?l1, "") > COALESCE(?l2, ""), ?l1, ?l2) AS ?latest)
   BIND (COALESCE(STRAFTER(STRAFTER(?latest, " "), " "), "offen") AS ?status)
   BIND (IF(STRSTARTS(?latest, "0001-01-01 "), ?none, xsd:date(SUBSTR(?latest, 1, 10))) AS ?status_date)
   BIND (IRI(STRBEFORE(STRAFTER(?latest, " "), " ")) AS ?report)"""
