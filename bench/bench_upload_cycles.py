@@ -20,25 +20,13 @@ from pathlib import Path
 
 import requests
 from common import ROOT, free_port, machine, wait_for
+from generate import big_resolution
 
 from loader import SAMPLES_DIR
 from service.ingest.loading import load_paths
 from service.store import EmbeddedStore
 
 TOKEN = "bench-token"
-
-
-def big_resolution(points: int, vorlage: str = "V9999/26") -> str:
-    """The sample Beschlussausfertigung's header with ``points`` delegated points."""
-    sample = (SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt").read_text("utf-8")
-    head = sample.split("Beschluss:\n")[0].replace("V1106/21", vorlage) + "Beschluss:\n"
-    body = "".join(
-        f"{i}. Die Verwaltung des Jugendamtes wird beauftragt, in einen Erfahrungsaustausch mit "
-        f"Städten in Sachsen zum Thema {i} zu treten und dem Jugendhilfeausschuss bis Ende "
-        "2. Quartal 2023 Best-Practice-Beispiele vorzulegen.\n"
-        for i in range(1, points + 1)
-    )
-    return head + body + "Dresden, 17.10.2022\n\nMelanie Hörenz-Pissang\nVorsitzende\n"
 
 
 def folder_mib(path: Path) -> float:

@@ -252,6 +252,22 @@ def generate(n: int, out: Path, seed: int = 1, rate: float = 0.02) -> dict[str, 
     return counts
 
 
+def big_resolution(points: int, vorlage: str = "V9999/26") -> str:
+    """A Beschlussausfertigung as the sample has it, with ``points`` delegated points (2,000:
+    440 KB, 29,000 triples, a write of a few seconds)."""
+    from loader import SAMPLES_DIR  # noqa: PLC0415 - only this document needs the package
+
+    sample = (SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt").read_text("utf-8")
+    head = sample.split("Beschluss:\n")[0].replace("V1106/21", vorlage) + "Beschluss:\n"
+    body = "".join(
+        f"{i}. Die Verwaltung des Jugendamtes wird beauftragt, in einen Erfahrungsaustausch mit "
+        f"Städten in Sachsen zum Thema {i} zu treten und dem Jugendhilfeausschuss bis Ende "
+        "2. Quartal 2023 Best-Practice-Beispiele vorzulegen.\n"
+        for i in range(1, points + 1)
+    )
+    return head + body + "Dresden, 17.10.2022\n\nMelanie Hörenz-Pissang\nVorsitzende\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int, help="number of resolutions")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,11 +16,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from loader import SAMPLES_DIR
 from service.web.http_headers import SECURITY_HEADERS
 
-from .conftest import start_server, stop_server
+from .conftest import ROOT, start_server, stop_server
 from .test_limits import descendants
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import big_resolution  # noqa: E402
 
 TOKEN = "hostile-reads-token"
 XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
@@ -253,20 +256,6 @@ def test_twenty_thousand_nested_groups_are_a_400_and_the_server_answers_on(
     assert r.status_code == 400
     assert r.text == "the query nests brackets 20000 deep; at most 64 levels are accepted\n"
     assert (after.status_code, after.json()["boolean"]) == (200, True)
-
-
-def big_resolution(points: int, vorlage: str = "V9999/26") -> str:
-    """A Beschlussausfertigung as the sample has it, with ``points`` delegated points (2,000:
-    440 KB, 29,000 triples, a write of a few seconds)."""
-    sample = (SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt").read_text("utf-8")
-    head = sample.split("Beschluss:\n")[0].replace("V1106/21", vorlage) + "Beschluss:\n"
-    body = "".join(
-        f"{i}. Die Verwaltung des Jugendamtes wird beauftragt, in einen Erfahrungsaustausch mit "
-        f"Städten in Sachsen zum Thema {i} zu treten und dem Jugendhilfeausschuss bis Ende "
-        "2. Quartal 2023 Best-Practice-Beispiele vorzulegen.\n"
-        for i in range(1, points + 1)
-    )
-    return head + body + "Dresden, 17.10.2022\n\nMelanie Hörenz-Pissang\nVorsitzende\n"
 
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
