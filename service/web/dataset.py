@@ -18,19 +18,19 @@ from service.errors import UserError
 from service.queries import LOOKUP_DIR, get_query
 from service.store.dumps import FORMATS, StoreState, current_dump, store_state
 from service.web import get_store
-from service.web.negotiation import negotiate, vary
+from service.web.negotiation import RDFLIB_FORMAT, negotiate, vary
 
 bp = Blueprint("dataset", __name__)
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 THEME = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
+RDF_TYPES = (  # offered in this order (serialised by RDFLIB_FORMAT)
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+)
 FORMAT_ALIASES = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
@@ -199,7 +199,7 @@ def _describe(media: str) -> Response:
             DCTERMS=DCTERMS,
         )
         return vary(Response(html))
-    return vary(Response(g.serialize(format=RDF_TYPES[media]), mimetype=media))
+    return vary(Response(g.serialize(format=RDFLIB_FORMAT[media]), mimetype=media))
 
 
 @bp.get("/dumps/<name>")

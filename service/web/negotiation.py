@@ -19,6 +19,26 @@ from flask import Response, request
 
 from service.errors import UserError
 
+# The RDF serialisations rdflib writes, by media type: one table for every blueprint answering with
+# RDF. Each offers them in an order of its own (a tuple beside it), which breaks ties in `negotiate`.
+RDFLIB_FORMAT = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+# `format=` names on the pages that answer with RDF (resource pages, the ontology)
+RDF_FORMAT_ALIASES = {
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "html": "text/html",
+}
+
 
 @dataclass(frozen=True)
 class MediaRange:

@@ -23,28 +23,18 @@ from rdflib.term import Node
 
 from loader.shapes import ONTOLOGY_FILE
 from service.errors import UserError
-from service.web.negotiation import negotiate, vary
+from service.web.negotiation import RDF_FORMAT_ALIASES, RDFLIB_FORMAT, negotiate, vary
 
 bp = Blueprint("ontology", __name__)
 
 ONTOLOGY_IRI = "https://w3id.org/ratsgraph/ontology"
 NS = ONTOLOGY_IRI + "#"
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-}
-FORMATS = {
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-    "nt": "application/n-triples",
-    "html": "text/html",
-}
+RDF_TYPES = (  # offered in this order (serialised by RDFLIB_FORMAT)
+    "text/turtle",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
+)
 # the sections of the page, in order: heading (de, en) and the types that put a term in it
 SECTIONS = (
     ("Klassen", "Classes", (OWL.Class, RDFS.Class)),
@@ -201,10 +191,10 @@ def sections(g: Graph) -> list[tuple[str, str, list[Term]]]:
 
 @bp.get("/ontology")
 def document() -> Any:
-    media = negotiate(["text/html", *RDF_TYPES], default="text/html", formats=FORMATS)
+    media = negotiate(["text/html", *RDF_TYPES], default="text/html", formats=RDF_FORMAT_ALIASES)
     g = ontology()
     if media != "text/html":
-        return vary(Response(g.serialize(format=RDF_TYPES[media]), mimetype=media))
+        return vary(Response(g.serialize(format=RDFLIB_FORMAT[media]), mimetype=media))
     node = URIRef(ONTOLOGY_IRI)
     page = term(g, node)
     titles = {o.language: str(o) for o in g.objects(node, URIRef("http://purl.org/dc/terms/title"))}

@@ -18,7 +18,7 @@ from service.errors import UserError
 from service.queries import LOOKUP_DIR, Param, get_query, load_queries, to_term
 from service.web import get_store
 from service.web.document_text import document_section
-from service.web.negotiation import negotiate, vary
+from service.web.negotiation import RDF_FORMAT_ALIASES, RDFLIB_FORMAT, negotiate, vary
 from service.web.resource_fold import (
     LABEL_PROPERTIES,
     describe_query,
@@ -46,24 +46,14 @@ from service.web.views import queries_dir
 
 bp = Blueprint("pages", __name__)
 
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
+RDF_TYPES = (  # offered in this order (serialised by RDFLIB_FORMAT)
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+)
 # On a tie between named types, RDF wins (trifid-ld#25); a plain JSON client gets JSON-LD.
 PAGE_TYPES = [*RDF_TYPES, "application/json", "text/html"]
-FORMAT_ALIASES = {
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-    "html": "text/html",
-}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RB_DOCUMENT = "https://w3id.org/ratsgraph/ontology#SourceDocument"
 # shown by a section of the page rather than as a property (a document's text, marked)
@@ -163,7 +153,7 @@ def _int_arg(name: str, default: int) -> int:
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Any:
     iri = f"{base_iri()}/id/{rest}"
-    media = negotiate(PAGE_TYPES, default="text/html", formats=FORMAT_ALIASES)
+    media = negotiate(PAGE_TYPES, default="text/html", formats=RDF_FORMAT_ALIASES)
     if media == "application/json":
         media = "application/ld+json"
     if not IRI_PATH.fullmatch(rest):
@@ -173,7 +163,7 @@ def resource(rest: str) -> Any:
         raise UserError(f"no resource {iri} in this dataset", 404)
     if media in RDF_TYPES:
         graph = get_store().construct(get_query("describe", LOOKUP_DIR).bind({"s": iri}))
-        return vary(Response(graph.serialize(format=RDF_TYPES[media]), mimetype=media))
+        return vary(Response(graph.serialize(format=RDFLIB_FORMAT[media]), mimetype=media))
     lang = label_lang(request.args.get("lang"))
     page_size = int(current_app.config["PAGE_SIZE"])
     prop = request.args.get("p")

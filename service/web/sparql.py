@@ -21,7 +21,7 @@ from service.errors import UserError
 from service.queries import load_queries
 from service.store.query_guard import check_nesting, check_services, parse_allowlist
 from service.web import get_store
-from service.web.negotiation import choose, negotiate, vary
+from service.web.negotiation import RDFLIB_FORMAT, choose, negotiate, vary
 from service.web.sparql_formats import (
     ALIASES,
     GRAPH_FORMATS,
@@ -33,12 +33,6 @@ from service.web.sparql_formats import (
 
 bp = Blueprint("sparql", __name__)
 
-RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    JSON_LD: "json-ld",
-}
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -129,7 +123,7 @@ def endpoint() -> Any:
         )
     except SyntaxError as e:
         raise UserError(f"query syntax error: {unshifted(str(e), len(base_declaration()))}") from e
-    if media_type in RDFLIB_FORMATS:
+    if media_type in RDFLIB_FORMAT:
         if graph_type is None:
             raise asked.not_acceptable(graph_form=True)
         if graph_type == JSON_LD:
@@ -224,7 +218,7 @@ def service_description() -> Response:
     count = store.triple_count() if hasattr(store, "triple_count") else None
     federated = bool(parse_allowlist(current_app.config["SERVICE_ALLOWLIST"]))
     g = description_graph(request.base_url, store.named_graphs(), count, federated)
-    return vary(Response(g.serialize(format=RDFLIB_FORMATS[media]), mimetype=media))
+    return vary(Response(g.serialize(format=RDFLIB_FORMAT[media]), mimetype=media))
 
 
 def init_app(app: Flask) -> None:
