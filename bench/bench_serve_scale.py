@@ -5,12 +5,16 @@ A `ratsgraph serve` (one worker, default settings) on a copy of the dataset's st
 1. **start**: as soon as it answers, each view is asked once for its first page of 100 rows (the
    server is meanwhile computing its views' default and example answers, `VIEW_WARM`);
 2. **steady state**: for ``--seconds``, every view is asked once per round (a round every half
-   second), while documents are uploaded (writes) at the times ``--writes`` gives. Per view: p50,
+   second), while documents are uploaded (writes) at the times ``--writes`` gives (default: at a
+   twelfth and at half of ``--seconds``). Per view and its first page (``_size=100``): p50,
    p99 and the slowest request, how many answers were stale (an earlier state's answer while the
    new one was computed, `VIEW_STALE_AFTER_S`), and after each write how long until the view's
    answer was fresh again.
 
-Reports the server's peak RSS. Run: ``.venv/bin/python bench/bench_serve_scale.py [--size 100000]``.
+The views are `bench_views.cases`: every view with its example and without parameters. Reports the
+server's peak RSS and the machine's load (uptime) before and after. Run on a copy of
+``bench/out/<size>/store``: ``.venv/bin/python bench/bench_serve_scale.py --size 100000
+[--seconds 240] [--writes 20 120]``.
 """
 
 from __future__ import annotations
@@ -38,10 +42,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100000)
     parser.add_argument("--seconds", type=float, default=240.0, help="length of the steady state")
     parser.add_argument(
-        "--writes", type=float, nargs="*", default=[20.0, 120.0],
-        help="seconds into the steady state at which a document is uploaded",
+        "--writes", type=float, nargs="*", default=None,
+        help="seconds into the steady state at which a document is uploaded (default: at a "
+        "twelfth and at half of --seconds)",
     )  # fmt: skip
     args = parser.parse_args()
+    writes = [args.seconds / 12, args.seconds / 2] if args.writes is None else args.writes
     port = free_port()
     exe = Path(sys.executable).parent / "ratsgraph"
     work = Path(tempfile.mkdtemp(prefix="ratsgraph-bench-serve-"))
@@ -53,7 +59,7 @@ def main() -> None:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     views = [(_label(name, params), _url(base, name, params)) for name, params in cases(args.size)]
-    print(f"machine: {machine()}\ndataset: {args.size} resolutions\n")
+    print(f"machine: {machine()}\ndataset: {args.size} resolutions\nuptime: {_uptime()}\n")
     try:
         wait_for(base + "/views/", proc, timeout=300)
         print("start: each view's first request\n\n| view | status | rows | time | stale |")
@@ -61,8 +67,9 @@ def main() -> None:
         for label, url in views:
             status, rows, ms, stale = ask(url)
             print(f"| `{label}` | {status} | {rows} | {ms:,.0f} ms | {stale} |", flush=True)
-        steady(views, args.seconds, args.writes, args.size, base)
+        steady(views, args.seconds, writes, args.size, base)
         print(f"\npeak RSS of `ratsgraph serve`: {largest_peak_mib(proc.pid):.0f} MiB")
+        print(f"uptime: {_uptime()}")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -124,6 +131,10 @@ def ask(url: str) -> tuple[int, int, float, bool]:
     except urllib.error.HTTPError as e:
         status, rows, stale = e.code, 0, False
     return status, rows, (time.perf_counter() - start) * 1000, stale
+
+
+def _uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def _label(name: str, params: dict[str, str]) -> str:

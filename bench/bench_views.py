@@ -24,17 +24,21 @@ from common import OUT, copy_store, docs_dir, machine, percentile, start_oxigrap
 
 
 def cases(size: int) -> list[tuple[str, dict[str, str]]]:
-    """Every view, with parameters that exist in the generated data."""
+    """Every view of ``queries/``, as its ``# example:`` asks it and without parameters (every
+    parameter may be left out), plus open-points for the Jugendamt. The paper number of the
+    resolution view's example is taken from the generated data (the example's may not be there)."""
+    from urllib.parse import parse_qsl  # noqa: PLC0415
+
+    from service.queries import QUERIES_DIR, load_queries  # noqa: PLC0415
+
     first = json.loads((docs_dir(size) / "truth.jsonl").open(encoding="utf-8").readline())
-    return [
-        ("open-points", {"actor": "Oberbürgermeister"}),
-        ("open-points", {"actor": "Jugendamt"}),
-        ("overdue", {"as_of": "2024-01-01"}),
-        ("resolution", {"vorlage": first["vorlage"]}),
-        ("framework", {}),
-        ("actor-summary", {"actor": "Jugendamt"}),
-        ("actor-summary", {}),
-    ]
+    out: list[tuple[str, dict[str, str]]] = []
+    for query in load_queries(QUERIES_DIR).values():
+        example = dict(parse_qsl(query.example))
+        if "vorlage" in example:
+            example["vorlage"] = first["vorlage"]
+        out += [(query.name, example), (query.name, {})] if example else [(query.name, {})]
+    return [*out, ("open-points", {"actor": "Jugendamt"})]
 
 
 def measure(
