@@ -23,12 +23,15 @@ from service.cli import cli
 from service.ingest.bulk import bulk_load_new_store, is_new_store
 from service.ingest.loading import load_paths, prepared
 from service.store import EmbeddedStore
+from service.store.witnesses import WITNESSES_GRAPH, WITNESSES_NS
 
 from .conftest import ROOT
+from .test_witnesses import CHAINS, UNLABELLED_CHAINS, V0400, corpus, shifted_423791, write
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LOADED_AT = "https://w3id.org/ratsgraph/ontology#loadedAt"
 
 
@@ -98,6 +101,42 @@ def test_a_bulk_loaded_new_store_holds_what_transactional_loading_stores(
     assert not any(r.staged for r in results)
     assert quads(tmp_path / "bulk") == quads(tmp_path / "transactional")
     assert list(tmp_path.glob(".loading-*")) == []
+
+
+def test_a_bulk_load_of_documents_writes_the_witnesses_transactional_loading_writes(
+    tmp_path: Path,
+) -> None:
+    """Documents only (no RDF file, no second file of one name): the bulk load aligns the
+    witnesses from the documents as they are extracted, not by query at its end; the store is
+    the same, on the corpus's chains and 423791 renumbered by OCR with a deadline read
+    differently (quotes displacing points, disagreements by number and by deadline)."""
+    docs = tmp_path / "docs"
+    for doc_id in {i for chain in CHAINS + UNLABELLED_CHAINS for i in chain} - {"423791"}:
+        write(docs, doc_id, corpus(doc_id))
+    renumbered = shifted_423791(corpus("423791")).replace("30. Juni 2016", "30. Juni 2017")
+    write(docs, "423791", renumbered)
+    store = EmbeddedStore(tmp_path / "transactional")
+    expected = load_paths(store, [docs], jobs=1)
+    store.close()
+    results = bulk_load_new_store(tmp_path / "bulk", [docs], jobs=2)
+    assert sorted((r.path, r.ok, r.message) for r in results) == sorted(
+        (r.path, r.ok, r.message) for r in expected
+    )
+    bulk = quads(tmp_path / "bulk")
+    witnessed = Counter({q: n for q, n in bulk.items() if q.endswith(f"<{WITNESSES_GRAPH}>")})
+    kinds = Counter(q.split()[2] for q in witnessed if f"> <{RDF_TYPE}> <" in q)
+    assert kinds == Counter({f"<{WITNESSES_NS}Witness>": 46, f"<{WITNESSES_NS}Disagreement>": 6})
+    disagreeing = sorted(
+        q.split()[0].removeprefix("<" + V0400).removesuffix(">")
+        for q in witnessed
+        if f"<{WITNESSES_NS}property>" in q
+    )
+    assert disagreeing == [f"point/{n}/witness/423791/number" for n in (2, 3, 4, 5)] + [
+        "point/6/witness/423791/deadline",
+        "point/6/witness/423791/number",
+    ]
+    assert any(f"<{WITNESSES_NS}displaces>" in q for q in witnessed)
+    assert bulk == quads(tmp_path / "transactional")
 
 
 def test_bulk_loading_refuses_a_store_that_holds_data(tmp_path: Path) -> None:

@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from loader.iris import DEFAULT_BASE
+from service.ingest.bulk_witnesses import witnesses_nquads
 from service.ingest.loading import (
     RDF_SUFFIXES,
+    BulkDocument,
     FileResult,
     ensure_reference,
     iter_files,
@@ -29,6 +31,7 @@ from service.ingest.loading import (
     write_prepared,
 )
 from service.store import EmbeddedStore
+from service.store.witnesses import Readings
 
 STAGING_PREFIX = ".loading-"
 
@@ -93,19 +96,31 @@ def bulk_load_new_store(
         documents = [f for f in files if f.suffix.lower() not in RDF_SUFFIXES]
         seen: set[str] = set()
         later: list[FileResult] = []  # a second file for a graph already streamed
+        readings: Readings = {}  # every graph's readings of points, for the witnesses
+        reported: set[str] = set()
+        aligned = [False]  # the witnesses went in with the documents
 
         def stream() -> Iterator[bytes]:
-            for result, nquads in prepared(documents, body, base, jobs, nquads=True):
+            for result, document in prepared(documents, body, base, jobs, nquads=True):
                 if result.ok and result.graph in seen:
                     later.append(result)  # replaces, as a reload would: written after the rest
                     continue
-                if result.ok and result.graph is not None:
+                if isinstance(document, BulkDocument) and result.graph is not None:
                     seen.add(result.graph)
                     result.staged = True  # "read", not "loaded", until the store is in place
-                    yield bytes(nquads)
+                    for resolution, read in document.readings.items():
+                        readings.setdefault(resolution, {})[result.graph] = read
+                    reported.update(document.reported)
+                    yield document.nquads
                 results.append(result)
                 if progress is not None:
                     progress(result)
+            # a graph written after the stream (a second file of one name, RDF) may change them:
+            # then the store aligns them by query at the end instead
+            if not later and len(documents) == len(files):
+                aligned[0] = True
+                yield witnesses_nquads(readings, reported)
+            readings.clear()
 
         store.bulk_load(io.BufferedReader(_Chunks(stream()), buffer_size=1 << 20))
         for result in later:  # prepared again, here: rare (two files of the same name)
@@ -117,7 +132,7 @@ def bulk_load_new_store(
                 results.append(load_file(store, f, body, base, graph))
                 if progress is not None:
                     progress(results[-1])
-        store.rebuild_derived(transactional=False)
+        store.rebuild_derived(transactional=False, witnesses=not aligned[0])
         if compacting is not None:
             compacting()
         store.optimize()  # the bulk loader leaves files that make queries 3x slower until compacted

@@ -21,9 +21,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from loader import LoadError, load_document
+from loader import LoadedDocument, LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
 from loader.reference import load_reference, reference_turtle
+from service.ingest.bulk_witnesses import DocumentReadings, document_readings
 from service.store import Store, both_copies_nquads
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
@@ -93,17 +94,17 @@ def failed(path: str, error: Exception, os_error: str) -> FileResult:
     return FileResult(path, False, str(error))
 
 
-def prepare_document(
+def extract_document(
     path: Path, body: str = "dresden", base: str = DEFAULT_BASE
-) -> tuple[FileResult, str]:
-    """Extract one document and serialise its graph: the CPU-bound half of loading, with no store,
-    so folders are prepared in parallel processes (`prepared`) while one process writes."""
+) -> tuple[FileResult, LoadedDocument | None]:
+    """Extract one document: its result (with the line the report prints) and what was loaded,
+    None when it failed."""
     try:
         if not path.exists():
             raise LoadError(str(path), "no such file")
         loaded = load_document(path, body=body, base=base, reference=load_reference(body, base))
     except (LoadError, ValueError, SyntaxError, OSError) as e:
-        return failed(str(path), e, "cannot read file"), ""
+        return failed(str(path), e, "cannot read file"), None
     ex = loaded.extraction
     delegations = sum(len(p.delegations) for p in ex.points)
     triples = len(loaded.triples)
@@ -116,7 +117,16 @@ def prepare_document(
     result = FileResult(
         str(path), True, message, str(loaded.graph_iri), triples, ex.kind, len(ex.warnings)
     )
-    return result, loaded.ntriples
+    return result, loaded
+
+
+def prepare_document(
+    path: Path, body: str = "dresden", base: str = DEFAULT_BASE
+) -> tuple[FileResult, str]:
+    """Extract one document and serialise its graph: the CPU-bound half of loading, with no store,
+    so folders are prepared in parallel processes (`prepared`) while one process writes."""
+    result, loaded = extract_document(path, body, base)
+    return result, "" if loaded is None else loaded.ntriples
 
 
 def write_prepared(store: Store, result: FileResult, ntriples: str) -> FileResult:
@@ -149,12 +159,29 @@ def load_file(
     return write_prepared(store, *prepare_document(path, body, base))
 
 
-def _prepare(path: str, body: str, base: str, nquads: bool) -> tuple[FileResult, str | bytes]:
-    """One document prepared: its N-Triples, or with ``nquads`` the N-Quads of both copies."""
-    result, ntriples = prepare_document(Path(path), body, base)
-    if nquads and result.ok and result.graph is not None:
-        return result, both_copies_nquads(result.graph, ntriples)
-    return result, ntriples
+@dataclass
+class BulkDocument:
+    """A document prepared for a bulk load: the N-Quads of both copies, and its readings of
+    points and the resolutions it reports on, for the witnesses (`service.ingest.bulk_witnesses`)."""
+
+    nquads: bytes
+    readings: DocumentReadings
+    reported: set[str]
+
+
+def _prepare(
+    path: str, body: str, base: str, nquads: bool
+) -> tuple[FileResult, str | BulkDocument]:
+    """One document prepared: its N-Triples, or with ``nquads`` a `BulkDocument`."""
+    result, loaded = extract_document(Path(path), body, base)
+    if loaded is None:
+        return result, ""
+    if nquads and result.graph is not None:
+        readings, reported = document_readings(result.graph, loaded.triples)
+        return result, BulkDocument(
+            both_copies_nquads(result.graph, loaded.ntriples), readings, reported
+        )
+    return result, loaded.ntriples
 
 
 def _die_with_parent() -> None:
@@ -176,7 +203,7 @@ def default_jobs() -> int:
 
 def _prepare_batch(
     paths: list[str], body: str, base: str, nquads: bool
-) -> list[tuple[FileResult, str | bytes]]:
+) -> list[tuple[FileResult, str | BulkDocument]]:
     out = []
     for path in paths:
         try:
@@ -207,9 +234,9 @@ class _Worker:
 
 def prepared(
     paths: Iterable[Path], body: str, base: str, jobs: int | None = None, nquads: bool = False
-) -> Iterator[tuple[FileResult, str | bytes]]:
+) -> Iterator[tuple[FileResult, str | BulkDocument]]:
     """Documents prepared in ``jobs`` worker processes, yielded in the order given: each its
-    result and its N-Triples, or with ``nquads`` the N-Quads of both copies (`both_copies_nquads`).
+    result and its N-Triples, or with ``nquads`` a `BulkDocument` (both copies, and readings).
 
     Workers take ``BATCH`` documents at a time, at most ``IN_FLIGHT`` batches each, so memory
     stays flat however many files there are. Workers are spawned (fresh interpreters), never forked
@@ -228,7 +255,7 @@ def prepared(
     batches = [files[i : i + size] for i in range(0, len(files), size)]
     context = mp.get_context("spawn")
     workers: list[_Worker] = []
-    done: dict[int, list[tuple[FileResult, str | bytes]]] = {}
+    done: dict[int, list[tuple[FileResult, str | BulkDocument]]] = {}
     here: set[int] = set()  # batches whose worker died: prepared in this process
     sent = 0
     try:

@@ -148,14 +148,15 @@ class EmbeddedStore:
             self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
             self.generation += 1
 
-    def rebuild_derived(self, transactional: bool = True) -> None:
+    def rebuild_derived(self, transactional: bool = True, witnesses: bool = True) -> None:
         """Recompute the whole derived graph (`ratsgraph derive`). ``transactional=False`` streams
         it in with the bulk loader's writer, for a store nobody else sees yet (`service.ingest.bulk`):
-        one update holding every point's facts would keep them all in memory until it commits."""
+        one update holding every point's facts would keep them all in memory until it commits.
+        ``witnesses=False``: the witnesses graph is up to date already (a bulk load wrote it)."""
         with self._write_lock:
             # the witnesses first: a point's current status follows them
-            for update in rebuild_witnesses_updates(self.select):  # every chain's witnesses
-                self._store.update(update)
+            for update in rebuild_witnesses_updates(self.select) if witnesses else ():
+                self._store.update(update)  # every chain's witnesses
             if transactional:
                 self._store.update(rebuild_update())
             else:

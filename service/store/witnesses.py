@@ -217,12 +217,12 @@ def read_readings(select: Callable[[str], SelectResult], resolutions: Iterable[s
         if point is not None:
             point.assertion, point.status = _value(row["a"]), _value(row.get("status"))
     return {
-        r: {g: (kind, sorted(pts.values(), key=_order)) for g, (kind, pts) in by_graph.items()}
+        r: {g: (kind, sorted(pts.values(), key=point_order)) for g, (kind, pts) in by_graph.items()}
         for r, by_graph in graphs.items()
     }
 
 
-def _order(reading: Reading) -> tuple[int, str]:
+def point_order(reading: Reading) -> tuple[int, str]:
     """Points in document order: numbered by number, unnumbered (u1, u2, …) by their index."""
     tail = reading.iri.rsplit("/", 1)[-1]
     digits = tail.lstrip("u")
@@ -279,7 +279,7 @@ def witnesses_update(readings: Readings, scope: Iterable[str] | None = None) -> 
             f"DELETE {{ GRAPH {_W} {{ ?w ?p ?o }} }} WHERE {{ VALUES ?r {{ {values} }}\n"
             f"  GRAPH {_W} {{ ?w <{WITNESSES_NS}resolution> ?r ; ?p ?o }} }}"
         )
-    quads = list(_witness_triples(readings))
+    quads = list(witness_triples(readings))
     if not quads:
         return drop
     insert = "\n".join(f"{s} {p} {o} ." for s, p, o in quads)
@@ -288,7 +288,7 @@ def witnesses_update(readings: Readings, scope: Iterable[str] | None = None) -> 
     return f"{drop} ;\nINSERT DATA {{ GRAPH {_W} {{\n{insert}\n}} }}"
 
 
-def _witness_triples(
+def witness_triples(
     readings: Readings,
 ) -> Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
     """Each report's alignment with the record (the first Beschlussausfertigung or
