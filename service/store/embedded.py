@@ -35,9 +35,11 @@ from service.store.base import (
 )
 from service.store.derived import (
     DERIVED_GRAPH,
+    INDEX_ROWS,
     after_new_graph_update,
     around,
-    rebuild_construct,
+    is_computed,
+    rebuild_constructs,
     rebuild_update,
 )
 from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_updates
@@ -160,14 +162,20 @@ class EmbeddedStore:
             if transactional:
                 self._store.update(rebuild_update())
             else:
-                graph = ox.NamedNode(DERIVED_GRAPH)
-                if self._store.contains_named_graph(graph):
-                    self._store.remove_graph(graph)
-                triples = self._store.query(rebuild_construct())
-                assert isinstance(triples, ox.QueryTriples)
-                self._store.bulk_extend(
-                    ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
-                )
+                for graph in list(self._store.named_graphs()):
+                    if isinstance(graph, ox.NamedNode) and is_computed(graph.value):
+                        if graph.value != WITNESSES_GRAPH:
+                            self._store.remove_graph(graph)
+                derived = ox.NamedNode(DERIVED_GRAPH)
+                for construct in rebuild_constructs():  # in order: tasks read the points' facts
+                    triples = self._store.query(construct)
+                    assert isinstance(triples, ox.QueryTriples)
+                    self._store.bulk_extend(
+                        [ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples]
+                    )
+                rows = self._store.query(INDEX_ROWS)
+                assert isinstance(rows, ox.QuerySolutions)
+                self._store.bulk_extend(ox.Quad(r[1], r[2], r[3], r[0]) for r in rows)
             self.generation += 1
 
     def optimize(self) -> None:
@@ -193,7 +201,7 @@ class EmbeddedStore:
         return sorted(
             g.value
             for g in self._store.named_graphs()
-            if isinstance(g, ox.NamedNode) and g.value not in (DERIVED_GRAPH, WITNESSES_GRAPH)
+            if isinstance(g, ox.NamedNode) and not is_computed(g.value)
         )
 
     def triple_count(self) -> int:
@@ -205,11 +213,10 @@ class EmbeddedStore:
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             # the named graphs only: the default graph is their merge, the derived and the
             # witnesses graph are computed from them, none is data of its own
-            computed = (ox.NamedNode(DERIVED_GRAPH), ox.NamedNode(WITNESSES_GRAPH))
             quads = (
                 q
                 for q in self._store.quads_for_pattern(None, None, None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in computed
+                if isinstance(q.graph_name, ox.NamedNode) and not is_computed(q.graph_name.value)
             )
             ox.serialize(quads, out, format=fmt)
         else:

@@ -45,7 +45,7 @@ from service.store.base import (
     replace_graph_update,
     select_result_from_json,
 )
-from service.store.derived import DERIVED_GRAPH, around, rebuild_update
+from service.store.derived import DERIVED_GRAPH, INDEX_PREFIX, around, is_computed, rebuild_update
 from service.store.server_quirks import (
     SERVICE_DESCRIPTION_GRAPHS,
     ask_answer,
@@ -296,7 +296,8 @@ class RemoteStore:
         if self._default_checked:
             return
         probe = (  # the derived graph is not in the merge (service.store.derived)
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}> && ?g != <{WITNESSES_GRAPH}>) }} "
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{DERIVED_GRAPH}> && "
+            f'?g != <{WITNESSES_GRAPH}> && !STRSTARTS(STR(?g), "{INDEX_PREFIX}")) }} '
             "LIMIT 1"
         )
         body = self._send(probe, MEDIA_JSON)[0]
@@ -373,8 +374,7 @@ class RemoteStore:
         body = self._send(SERVICE_DESCRIPTION_GRAPHS, MEDIA_JSON)[0]
         rows = ox.parse_query_results(body, format=JSON_RESULTS)
         described = {r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode)}
-        computed = (DERIVED_GRAPH, WITNESSES_GRAPH)
-        return lambda g: g not in computed and not is_server_graph(g, described)
+        return lambda g: not is_computed(g) and not is_server_graph(g, described)
 
     def triple_count(self) -> int:
         """Quads in the store, the default graph's included (as ``len()`` of an embedded store)."""
