@@ -48,17 +48,41 @@ def term_ntriples(t: Node) -> str:
     raise ValueError(f"cannot write {type(t).__name__} {t!r} as N-Triples")
 
 
-def to_ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
-    """The triples as N-Triples text, one per line (an rdflib Graph iterates as triples too)."""
-    written: dict[Node, str] = {}
+# IRIs recur across documents (predicates, classes, the body, offices): each is checked and
+# written once per process; emptied when it grows past this many
+_IRI_CACHE_SIZE = 100_000
+_iris: dict[str, str] = {}
+
+
+def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
+    """Each triple as N-Triples without its closing " .": the lines of `to_ntriples`, ready to be
+    closed as triples or as quads of a named graph. A term object met again (the loader caches
+    its literals) is looked up by identity, not hashed and compared as rdflib would."""
+    written: dict[int, tuple[Node, str]] = {}  # id -> (term kept alive, so the id stays its own)
+    if len(_iris) > _IRI_CACHE_SIZE:
+        _iris.clear()
 
     def term(t: Node) -> str:
-        text = written.get(t)
-        if text is None:
-            text = written[t] = term_ntriples(t)
+        seen = written.get(id(t))
+        if seen is not None:
+            return seen[1]
+        if type(t) is URIRef:
+            value = str(t)
+            text = _iris.get(value)
+            if text is None:
+                text = _iris[value] = _iri(value)
+        else:
+            text = term_ntriples(t)
+        written[id(t)] = (t, text)
         return text
 
-    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)
+    return [f"{term(s)} {term(p)} {term(o)}" for s, p, o in triples]
 
 
-__all__ = ["term_ntriples", "to_ntriples"]
+def to_ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    """The triples as N-Triples text, one per line (an rdflib Graph iterates as triples too)."""
+    lines = ntriples_lines(triples)
+    return " .\n".join(lines) + " .\n" if lines else ""
+
+
+__all__ = ["ntriples_lines", "term_ntriples", "to_ntriples"]

@@ -10,7 +10,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from loader import SAMPLES_DIR, load_document
-from loader.ntriples import to_ntriples
+from loader.ntriples import ntriples_lines, to_ntriples
+from service.store import both_copies_nquads, both_copies_of_lines
 
 S = URIRef("https://example.org/s")
 P = URIRef("https://example.org/p")
@@ -64,3 +65,19 @@ def test_terms_n_triples_cannot_carry_are_refused_by_name(bad: tuple) -> None:
 def test_a_relative_iri_is_refused_before_it_reaches_a_store() -> None:
     with pytest.raises(ValueError, match="not an absolute IRI"):
         to_ntriples([(URIRef("committee/jha"), P, S)])
+
+
+def test_a_documents_lines_closed_as_both_copies_are_its_triples_in_its_graph_and_the_merge() -> (
+    None
+):
+    """What a bulk load streams: each triple in the document's graph and in the default graph,
+    the same bytes as closing the N-Triples text line by line."""
+    loaded = load_document(next(SAMPLES_DIR.glob("*Beschlusskontrolle*.txt")))
+    graph = str(loaded.graph_iri)
+    data = both_copies_of_lines(graph, ntriples_lines(loaded.triples))
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    triples = parsed(loaded.ntriples)
+    assert {q.triple for q in quads if q.graph_name == ox.NamedNode(graph)} == triples
+    assert {q.triple for q in quads if q.graph_name == ox.DefaultGraph()} == triples
+    assert len(quads) == 2 * len(triples) == 2 * len(loaded.triples)
+    assert data == both_copies_nquads(graph, loaded.ntriples)

@@ -23,9 +23,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from loader import LoadedDocument, LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
+from loader.ntriples import ntriples_lines
 from loader.reference import load_reference, reference_turtle
 from service.ingest.bulk_witnesses import DocumentReadings, document_readings
-from service.store import Store, both_copies_nquads
+from service.store import Store, both_copies_of_lines
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/ratsgraph/ontology"
@@ -178,9 +179,8 @@ def _prepare(
         return result, ""
     if nquads and result.graph is not None:
         readings, reported = document_readings(result.graph, loaded.triples)
-        return result, BulkDocument(
-            both_copies_nquads(result.graph, loaded.ntriples), readings, reported
-        )
+        lines = ntriples_lines(loaded.triples)
+        return result, BulkDocument(both_copies_of_lines(result.graph, lines), readings, reported)
     return result, loaded.ntriples
 
 
