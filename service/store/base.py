@@ -273,8 +273,8 @@ def both_copies_nquads(graph_iri: str, ntriples: str) -> bytes:
 def both_copies_of_lines(graph_iri: str, lines: list[str]) -> bytes:
     """`both_copies_nquads` of N-Triples lines without their closing " ." (`ntriples_lines`):
     each line closed twice by one join, not split, checked and joined again (with
-    `ntriples_lines`, 0.57 s for the 1,810 documents of 1,000 generated resolutions, 0.75 s
-    before)."""
+    `ntriples_lines`, the 1,810 documents of 1,000 generated resolutions took 0.39 s to write,
+    0.75 s before)."""
     if not lines:
         return b""
     suffix = f" <{ox.NamedNode(graph_iri).value}> .\n"  # validated IRI
