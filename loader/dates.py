@@ -181,6 +181,7 @@ _DEADLINE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\bim\s+Jahr(?:e)?\s+(\d{4})", re.I), "year"),
 ]
+_YEAR = re.compile(r"\d{4}")
 # A task governed by the year: "zu erarbeiten", "auszurichten", or the zu-participle "noch im Jahr
 # 2018 umzusetzende Verbesserung" (something that is to be done).
 _TASK_AFTER = re.compile(r"^[^.;:]{0,60}?\b(?:zu\s+\w+en|\w+zu\w+en|\w+zu\w+ende[nrs]?)\b", re.I)
@@ -205,6 +206,8 @@ def find_deadlines(text: str) -> list[Deadline]:
     ...     "den in Dresden angesiedelten Forschungseinrichtungen eine Konferenz auszurichten")]
     ['2021-12-31']
     """
+    if not _YEAR.search(text):  # every pattern names a year: most texts need no further look
+        return []
     found: list[Deadline] = []
     taken: list[tuple[int, int]] = []
     for pattern, kind in _DEADLINE_PATTERNS:

@@ -22,7 +22,7 @@ def _decode(data: bytes) -> str:
 
 
 def _usable(text: str) -> bool:
-    letters = len(re.findall(r"[A-Za-zÄÖÜäöüß]", text))
+    letters = sum(map(len, re.findall(r"[A-Za-zÄÖÜäöüß]+", text)))  # runs: not a list of each
     return letters >= 20 and letters >= 0.3 * len(text.strip())
 
 

@@ -13,6 +13,7 @@ record they fill and the line and header helpers they share, `points` the splitt
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from loader.segment.ausfertigung import KIND_AUSFERTIGUNG, place_date, segment_ausfertigung
 from loader.segment.empfehlung import KIND_EMPFEHLUNG, segment_empfehlung
@@ -37,7 +38,7 @@ __all__ = [
 def detect_kind(text: str) -> tuple[str, str | None]:
     """The document kind, or "other" with the reason it was not recognised; a kind read from a
     damaged heading comes with that reason too."""
-    if len(re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", text)) < 5:
+    if len(list(islice(re.finditer(r"[A-Za-zÄÖÜäöüß]{3,}", text), 5))) < 5:  # five are enough
         return "other", "no usable text (empty or garbage text layer)"
     head = text[:3000]
     if KIND_AUSFERTIGUNG.search(head):
