@@ -98,7 +98,12 @@ def bulk_load_new_store(
         later: list[FileResult] = []  # a second file for a graph already streamed
         readings: Readings = {}  # every graph's readings of points, for the witnesses
         reported: set[str] = set()
-        aligned = [False]  # the witnesses went in with the documents
+        aligned = [False]  # the witnesses and the derived facts went in with the documents
+        # what the derived facts read (`derived_predicates`), in a scratch store: computed there
+        # they go into the bulk load too, and the new store gets no writes after it to compact
+        derived_input: list[bytes] = []
+        scratch = EmbeddedStore(None, derive=False)
+        ensure_reference(scratch, body, base)
 
         def stream() -> Iterator[bytes]:
             for result, document in prepared(documents, body, base, jobs, nquads=True):
@@ -111,16 +116,25 @@ def bulk_load_new_store(
                     for resolution, read in document.readings.items():
                         readings.setdefault(resolution, {})[result.graph] = read
                     reported.update(document.reported)
+                    derived_input.append(document.derived_input)
                     yield document.nquads
                 results.append(result)
                 if progress is not None:
                     progress(result)
             # a graph written after the stream (a second file of one name, RDF) may change them:
-            # then the store aligns them by query at the end instead
+            # then the store computes them by query at the end instead
             if not later and len(documents) == len(files):
                 aligned[0] = True
-                yield witnesses_nquads(readings, reported)
+                witnesses = witnesses_nquads(readings, reported)
+                yield witnesses
+                readings.clear()
+                derived_input.append(witnesses)
+                scratch.bulk_load(io.BufferedReader(_Chunks(iter(derived_input))))
+                derived_input.clear()
+                scratch.rebuild_derived(transactional=False, witnesses=False)
+                yield scratch.computed_nquads()
             readings.clear()
+            derived_input.clear()
 
         store.bulk_load(io.BufferedReader(_Chunks(stream()), buffer_size=1 << 20))
         for result in later:  # prepared again, here: rare (two files of the same name)
@@ -132,7 +146,8 @@ def bulk_load_new_store(
                 results.append(load_file(store, f, body, base, graph))
                 if progress is not None:
                     progress(results[-1])
-        store.rebuild_derived(transactional=False, witnesses=not aligned[0])
+        if not aligned[0]:
+            store.rebuild_derived(transactional=False)
         if compacting is not None:
             compacting()
         store.optimize()  # the bulk loader leaves files that make queries 3x slower until compacted

@@ -11,8 +11,11 @@ The rule (`align`, `witness_triples`) is the store's own, so both write the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
 
+from service.store.derived import INDEX_ROWS, PREFIXES, rebuild_constructs
 from service.store.witnesses import (
     ELI_NUMBER,
     RB,
@@ -104,3 +107,21 @@ def witnesses_nquads(readings: Readings, reported: Iterable[str]) -> bytes:
     scope = {r: readings[r] for r in sorted(set(reported)) if r in readings}
     tail = f" <{WITNESSES_GRAPH}> .\n"
     return "".join(f"{s} {p} {o}{tail}" for s, p, o in witness_triples(scope)).encode()
+
+
+@cache
+def derived_predicates() -> frozenset[str]:
+    """Every IRI the derived facts' queries name (`rebuild_constructs`, `INDEX_ROWS`), and
+    rdf:type: a document's triples with any other predicate cannot change them. A bulk load keeps
+    the others in a scratch store, computes the derived facts there (1k: 0.65 s, against 1.9 s in
+    the new store, whose compaction the writes then cost 0.6 s more) and streams them in."""
+    texts = [*rebuild_constructs(), INDEX_ROWS]
+    prefixes = dict(re.findall(r"PREFIX (\w*): <([^>]+)>", PREFIXES))
+    named = {
+        prefixes[prefix] + local
+        for text in texts
+        for prefix, local in re.findall(r"\b(\w+):([A-Za-z_][\w-]*)", text)
+        if prefix in prefixes
+    }
+    written = set(re.findall(r"<([^>\s]+)>", "\n".join(texts)))
+    return frozenset(named | written | {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type"})

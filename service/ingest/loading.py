@@ -25,7 +25,7 @@ from loader import LoadedDocument, LoadError, load_document
 from loader.iris import DEFAULT_BASE, Minter, key
 from loader.ntriples import ntriples_lines
 from loader.reference import load_reference, reference_turtle
-from service.ingest.bulk_witnesses import DocumentReadings, document_readings
+from service.ingest.bulk_witnesses import DocumentReadings, derived_predicates, document_readings
 from service.store import Store, both_copies_of_lines
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
@@ -163,11 +163,13 @@ def load_file(
 @dataclass
 class BulkDocument:
     """A document prepared for a bulk load: the N-Quads of both copies, and its readings of
-    points and the resolutions it reports on, for the witnesses (`service.ingest.bulk_witnesses`)."""
+    points and the resolutions it reports on, for the witnesses (`service.ingest.bulk_witnesses`),
+    and as N-Triples the triples the derived facts' queries read (`derived_predicates`)."""
 
     nquads: bytes
     readings: DocumentReadings
     reported: set[str]
+    derived_input: bytes = b""
 
 
 def _prepare(
@@ -179,8 +181,16 @@ def _prepare(
         return result, ""
     if nquads and result.graph is not None:
         readings, reported = document_readings(result.graph, loaded.triples)
-        lines = ntriples_lines(loaded.triples)
-        return result, BulkDocument(both_copies_of_lines(result.graph, lines), readings, reported)
+        lines = ntriples_lines(loaded.triples)  # a set iterates in the same order every time
+        keep = derived_predicates()
+        pairs = zip(loaded.triples, lines, strict=True)
+        read = [line for (_, p, _), line in pairs if str(p) in keep]
+        return result, BulkDocument(
+            both_copies_of_lines(result.graph, lines),
+            readings,
+            reported,
+            (" .\n".join(read) + " .\n").encode() if read else b"",
+        )
     return result, loaded.ntriples
 
 
