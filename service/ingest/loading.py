@@ -67,11 +67,19 @@ def reference_graph(body: str, base: str = DEFAULT_BASE) -> Graph:
     return Graph().parse(data=reference_turtle(body, base), format="turtle")
 
 
+def reference_graphs(body: str, base: str = DEFAULT_BASE) -> list[tuple[str, Graph]]:
+    """The ontology and the body's reference data, each with the named graph it goes into."""
+    ontology = Graph().parse(ONTOLOGY_DIR / "ratsgraph.ttl", format="turtle")
+    return [
+        (ONTOLOGY_GRAPH, ontology),
+        (reference_graph_iri(body, base), reference_graph(body, base)),
+    ]
+
+
 def ensure_reference(store: Store, body: str, base: str = DEFAULT_BASE) -> None:
     """(Re)load the ontology and the body's reference data into their own named graphs."""
-    ontology = Graph().parse(ONTOLOGY_DIR / "ratsgraph.ttl", format="turtle")
-    store.replace_graph(ONTOLOGY_GRAPH, ontology)
-    store.replace_graph(reference_graph_iri(body, base), reference_graph(body, base))
+    for iri, graph in reference_graphs(body, base):
+        store.replace_graph(iri, graph)
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
