@@ -6,7 +6,9 @@ resolutions (the readings serialised as JSON, parsed, the update parsed again). 
 documents pass through the loader anyway: each worker reads its document's readings from the
 triples it has just built (`document_readings`, the same values `read_readings` would find), the
 loader collects them, and the alignment goes into the bulk load as N-Quads (`witnesses_nquads`).
-The rule (`align`, `witness_triples`) is the store's own, so both write the same graph.
+The rule (`align`, `witness_triples`) is the store's own, so both write the same graph. The
+derived facts go the same way (`derived_predicates`): the workers pick out the triples their
+queries read, and the loader computes them in a scratch store by the store's own queries.
 """
 
 from __future__ import annotations
