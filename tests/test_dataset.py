@@ -31,10 +31,12 @@ def distinct_triples(store: EmbeddedStore) -> int:
 
 def named_quads(store: EmbeddedStore) -> int:
     """The quads of the named graphs: the data (the default graph is their merge; the derived and
-    witnesses graphs are computed from the data, rebuilt by `ratsgraph derive`, and not dumped)."""
+    witnesses graphs and the derived index graphs are computed from the data, rebuilt by
+    `ratsgraph derive`, and not dumped)."""
     q = (
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER (?g NOT IN (<{DERIVED_GRAPH}>, <{WITNESSES_GRAPH}>)) }}"
+        f"FILTER (?g NOT IN (<{DERIVED_GRAPH}>, <{WITNESSES_GRAPH}>) "
+        f'&& !STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
     )
     return int(store.select(q).rows[0]["n"].value)
 

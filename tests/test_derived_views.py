@@ -80,14 +80,15 @@ def test_the_view_reads_the_derived_graph_and_as_of_still_reads_the_assertions(
     client = app.test_client()
     url = "/views/actor-summary.json?actor=Jugendamt"
     before = client.get(url).get_json()["rows"]
-    point = loaded.select(
-        f"SELECT ?p WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?p <{DERIVED_NS}status> 'offen' }}"
-        " ?p <https://w3id.org/ratsgraph/ontology#delegation>/<https://w3id.org/ratsgraph/ontology#actor>"
-        " <https://w3id.org/ratsgraph/id/dresden/unit/jugendamt> } LIMIT 1"
-    ).rows[0]["p"]
+    task = loaded.select(  # a Jugendamt task whose point is open, in its index graph
+        f"SELECT ?g ?t WHERE {{ GRAPH ?g {{ ?t <{DERIVED_NS}taskStatus> 'offen' }}"
+        f" GRAPH <{DERIVED_GRAPH}> {{ ?g <{DERIVED_NS}actor>"
+        " <https://w3id.org/ratsgraph/id/dresden/unit/jugendamt> } } LIMIT 1"
+    ).rows[0]
+    graph, node = task["g"].value, task["t"].value
     tamper = (
-        f"DELETE DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <{point.value}> <{DERIVED_NS}status> 'offen' }} }} ;"
-        f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ <{point.value}> <{DERIVED_NS}status> 'umgesetzt' }} }}"
+        f"DELETE DATA {{ GRAPH <{graph}> {{ <{node}> <{DERIVED_NS}taskStatus> 'offen' }} }} ;"
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{node}> <{DERIVED_NS}taskStatus> 'umgesetzt' }} }}"
     )
     if hasattr(loaded, "update"):
         loaded.update(tamper)  # type: ignore[attr-defined]
