@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -194,3 +195,40 @@ def test_an_oparl_import_keeps_it_equal_to_a_full_recomputation(tmp_path: Path) 
     assert not report.failures
     kept = assert_equals_full_recomputation(store)
     assert len({q[0] for q in kept if q[1] == DERIVED_NS + "status"}) > 20
+
+
+def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
+    fresh_store: Store,
+) -> None:
+    """V1106/21 tasks the Oberbürgermeister with point 4 and the Jugendamt's Verwaltung with points
+    5-7, point 5 "bis Ende 2. Quartal 2023"; nothing is reported yet, so every task is open."""
+    load_paths(fresh_store, [BA])
+    rows = fresh_store.select(
+        "SELECT ?g ?t ?p ?o WHERE { GRAPH ?g { ?t ?p ?o }"
+        f' FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
+    ).rows
+    point = quote(RES + "V1106-21/JHA-042-2022/point/", safe="")
+    ob = quote("https://w3id.org/ratsgraph/id/dresden/office/oberbuergermeister", safe="")
+    ja = quote("https://w3id.org/ratsgraph/id/dresden/unit/jugendamt", safe="")
+    body = quote("https://w3id.org/ratsgraph/id/dresden", safe="")
+    tasks = f"{DERIVED_GRAPH}/tasks?actor="
+    task = "https://w3id.org/ratsgraph/derived/task?point="
+    expected = {
+        (f"{DERIVED_GRAPH}/deadlines?body={body}",
+         f"https://w3id.org/ratsgraph/derived/deadline?point={point}5&date=2023-06-30",
+         "openDeadline", "2023-06-30"),
+        (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "openDeadline", "9999-12-31"),
+        (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "taskStatus", "offen"),
+    }  # fmt: skip
+    for n, deadline in ((5, "2023-06-30"), (6, "9999-12-31"), (7, "9999-12-31")):
+        node = f"{task}{point}{n}&actor={ja}"
+        expected |= {
+            (f"{tasks}{ja}&body={body}", node, "openDeadline", deadline),
+            (f"{tasks}{ja}&body={body}", node, "taskStatus", "offen"),
+        }
+    found = {
+        (r["g"].value, r["t"].value, r["p"].value.removeprefix(DERIVED_NS), r["o"].value)
+        for r in rows
+    }
+    assert found == expected
+    assert_equals_full_recomputation(fresh_store)
