@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -81,6 +82,17 @@ BREAKAGES = {
         f" WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ {POINT_2} <https://w3id.org/ratsgraph/derived#status> ?s }} }}",
         POINT_2,
     ),
+    "derived-index-differs": (  # the task of point 2 copied into its index graph as implemented
+        "DELETE { GRAPH ?g { ?t <https://w3id.org/ratsgraph/derived#taskStatus> ?s } }"
+        ' INSERT { GRAPH ?g { ?t <https://w3id.org/ratsgraph/derived#taskStatus> "umgesetzt" } }'
+        " WHERE { GRAPH ?g { ?t <https://w3id.org/ratsgraph/derived#taskStatus> ?s }"
+        f' FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/tasks?")) }}',
+        "<https://w3id.org/ratsgraph/derived/task?point="
+        + quote(POINT_2[1:-1], safe="")
+        + "&actor="
+        + quote("https://w3id.org/ratsgraph/id/testcity/office/oberbuergermeister", safe="")
+        + ">",
+    ),
     "withdrawn-object-still-described": (
         "INSERT DATA { GRAPH x:oparl\\/paper\\/9 { <https://ris.example/paper/9> a rb:Withdrawn }"
         f" GRAPH x:document\\/bk {{ {RES} dct:source <https://ris.example/paper/9> }} }}",
@@ -100,9 +112,12 @@ BREAKAGES = {
 # A deadline in the year 23 is also before the resolution: both rules rightly fire.
 # Breakages are written behind ratsgraph's back: where they change a point's derived facts, the
 # derived graph (not recomputed) rightly differs too.
+# The derived tasks follow their points' status and delegations: where those change, they differ too.
 ALSO_FIRES = {
-    "deadline-before-1990": {"deadline-before-resolution"},
-    "point-without-resolution": {"derived-facts-differ"},
+    "deadline-before-1990": {"deadline-before-resolution", "derived-index-differs"},
+    "point-without-resolution": {"derived-facts-differ", "derived-index-differs"},
+    "delegation-without-point": {"derived-index-differs"},
+    "derived-facts-differ": {"derived-index-differs"},
 }
 
 
