@@ -131,17 +131,20 @@ _TASKS = f"""INSERT {{ GRAPH {_D} {{
     ?g a rbd:TaskIndex ; rbd:actor ?actor ; rbd:body ?body }} }}
 WHERE {{
   {{
-    SELECT ?resolution ?point ?actor (MIN(?dl) AS ?first) (SAMPLE(?b) AS ?body) WHERE {{
+    SELECT ?resolution ?point ?actor (MIN(?dl) AS ?first) (SAMPLE(?b) AS ?body)
+           (SAMPLE(?v) AS ?paper) WHERE {{
       %(scope)s
       ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d a rb:Delegation ; rb:actor ?actor .
       OPTIONAL {{ ?d rb:deadline ?dl }}
       OPTIONAL {{ ?resolution rb:body ?b }}
+      OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
     }}
     GROUP BY ?resolution ?point ?actor
   }}
   GRAPH {_D} {{ ?point rbd:resolution ?resolution ; rbd:status ?status }}
   BIND (COALESCE(?first, "9999-12-31"^^xsd:date) AS ?key)
-  BIND (IF(?status != "umgesetzt", ?key, ?none) AS ?open)
+  # open-points lists only points of resolutions on a paper: only theirs count for its pages
+  BIND (IF(?status != "umgesetzt" && BOUND(?paper), ?key, ?none) AS ?open)
   BIND (IRI(CONCAT("{INDEX_PREFIX}tasks?actor=", ENCODE_FOR_URI(STR(?actor)),
                    IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
   BIND (IRI(CONCAT("{_NODE}task?point=", ENCODE_FOR_URI(STR(?point)), "&actor=",

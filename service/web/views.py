@@ -116,6 +116,34 @@ def _answer(bound: str, page: paging.Page, wanted: TableArgs, view: str) -> Answ
     return Answer(result, more, None if more else page.offset + len(result.rows))
 
 
+def _page_in_two_steps(
+    query: NamedQuery, values: dict[str, str], page: paging.Page, wanted: TableArgs
+) -> Answer | None:
+    """A page smaller than the whole answer of a view with ``<name>-page-end`` and ``<name>-page``
+    in ``derived/`` (open-points without ``as_of``), asked of the store in two steps: the sort key
+    at the page's end, from one scan of the derived index graphs, then only the rows up to that
+    key. Its ORDER BY then sorts a page's worth of rows, not every row of the answer (at 10,000
+    resolutions the Oberbürgermeister's first 100 rows: 0.12 s against 0.8 s). One query with the
+    first step as a subquery made Oxigraph run the subquery once per row. None: not such a page."""
+    derived = load_queries(Path(queries_dir()) / "derived")
+    end, rows = derived.get(f"{query.name}-page-end"), derived.get(f"{query.name}-page")
+    if end is None or rows is None or values.get("as_of") or wanted.active:
+        return None
+    if page.size >= int(current_app.config["MAX_ROWS"]) or not _derived_kept():
+        return None  # the whole answer: computed once and cached (_answer)
+    resolved = {k: v for k, v in resolve_iri_params(query, values).items() if k != "as_of"}
+    cache: ViewCache = current_app.extensions["ratsgraph-cache"]
+    # both numbers are ints from paging.requested_page, never text from the request
+    found = cache.select(
+        get_store(), f"{end.bind(resolved)}\nOFFSET {int(page.offset) + int(page.size)} LIMIT 1"
+    )
+    last = found.rows[0]["last"].value if found.rows else "9999-12-31"  # the answer ends first
+    text = paging.page_query(rows.bind({**resolved, "last": last}), page)
+    fetched, g.stale_since = cache.answer(get_store(), text, _stale_after())
+    result, more = paging.cut(fetched, page)
+    return Answer(result, more, None if more else page.offset + len(result.rows))
+
+
 @dataclass(frozen=True)
 class Answer:
     result: SelectResult
@@ -218,7 +246,7 @@ def view(name: str, fmt: str | None = None) -> Any:
         if fmt not in (None, "html") or wants_json():
             raise
         return view_page.no_match_page(query, values, e), 400
-    answer = _answer(bound, page, wanted, name)
+    answer = _page_in_two_steps(query, values, page, wanted) or _answer(bound, page, wanted, name)
     result = answer.result
     following = paging.next_url(page) if answer.more else None
     links = {"Link": f'<{following}>; rel="next"'} if following else {}
