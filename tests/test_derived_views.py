@@ -1,7 +1,7 @@
-"""open-points and actor-summary read the derived facts when no reference date is asked for: the
-same columns and rows, in the same order, as the view computing every status from the assertions,
-on the embedded store and on `oxigraph serve`; with `as_of` the view still computes from the
-assertions. (overdue has no variant: its cost is in finding passed deadlines, not statuses.)"""
+"""open-points, actor-summary and overdue read the derived facts when no reference date is asked
+for: the same columns and rows, in the same order, as the view computing every status from the
+assertions, on the embedded store and on `oxigraph serve`; with `as_of` the view still computes
+from the assertions. Their pages are read from the derived index graphs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,13 @@ CASES = [
     ("open-points", {"actor": "Jugendamt"}),
     ("actor-summary", {}),
     ("actor-summary", {"actor": "Jugendamt"}),
+    ("overdue", {}),
+    ("overdue", {"body": "dresden"}),
+]
+PAGED = [
+    ("open-points", {"actor": "Oberbürgermeister"}),
+    ("open-points", {"actor": "Jugendamt"}),
+    ("open-points", {}),
 ]
 
 
@@ -131,23 +139,22 @@ def test_a_store_without_derived_facts_is_answered_from_the_assertions(
     assert list(after.rows) == list(before.rows)
 
 
-@pytest.mark.parametrize("actor", ["Oberbürgermeister", "Jugendamt", None])
+@pytest.mark.parametrize(("name", "args"), PAGED, ids=lambda c: str(c))
 @pytest.mark.parametrize("size", [1, 3, 7])
-def test_open_points_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
-    loaded: Store, actor: str | None, size: int
+def test_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
+    loaded: Store, name: str, args: dict[str, str], size: int
 ) -> None:
-    """Page after page of open-points (a page's end found in the index graphs, then only its rows
+    """Page after page of a view (a page's end found in the index graphs, then only its rows
     looked up) gives the whole answer's rows, in its order, with `next` until the last."""
     app = create_app({"TESTING": True, "VIEW_WARM": False}, store=loaded)
     client = app.test_client()
-    args = {"actor": actor} if actor else {}
-    whole = client.get("/views/open-points.json", query_string=args).get_json()["rows"]
+    whole = client.get(f"/views/{name}.json", query_string=args).get_json()["rows"]
     assert len(whole) > 7
     paged: list[dict] = []
     offset = 0
     while True:
         answer = client.get(
-            "/views/open-points.json", query_string={**args, "_size": size, "_offset": offset}
+            f"/views/{name}.json", query_string={**args, "_size": size, "_offset": offset}
         ).get_json()
         paged += answer["rows"]
         if not answer.get("next"):
@@ -157,13 +164,52 @@ def test_open_points_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
     assert paged == whole
 
 
-def test_open_points_pages_come_from_the_index_graphs(loaded: Store) -> None:
-    """With the index graphs emptied behind ratsgraph's back, a page finds no task, while the
+def walk(client: Any, name: str, args: dict[str, str], size: int) -> list[dict]:
+    """Every row of a view, page after page of ``size`` rows, following ``next``."""
+    rows: list[dict] = []
+    while True:
+        answer = client.get(
+            f"/views/{name}.json", query_string={**args, "_size": size, "_offset": len(rows)}
+        ).get_json()
+        rows += answer["rows"]
+        if not answer.get("next"):
+            return rows
+        assert len(answer["rows"]) == size
+
+
+def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
+    fresh_store: Store, tmp_path: Path
+) -> None:
+    """overdue's pages (up to the deadline at the page's end, from the deadline index graphs)
+    cut from a larger council: 300 resolutions, so that many deadlines have passed and several
+    share a day; with and without a council, whatever the page size."""
+    folder = tmp_path / "docs"
+    generate(300, folder, seed=11)
+    (folder / "truth.jsonl").unlink()
+    assert all(r.ok for r in load_paths(fresh_store, [folder]))
+    app = create_app({"TESTING": True, "VIEW_WARM": False}, store=fresh_store)
+    client = app.test_client()
+    for args in ({}, {"body": "dresden"}):
+        whole = client.get("/views/overdue.json", query_string=args).get_json()["rows"]
+        with app.app_context():
+            assert list(run_view("overdue", args).rows) == list(
+                from_assertions("overdue", args).rows
+            )
+        assert len(whole) > 10
+        assert len({row["deadline"] for row in whole}) < len(whole)  # ties at a page's end
+        for size in (1, 3, 7):
+            assert walk(client, "overdue", args, size) == whole
+
+
+@pytest.mark.parametrize(
+    "url", ["/views/open-points.json?actor=Oberbürgermeister&", "/views/overdue.json?"]
+)
+def test_pages_come_from_the_index_graphs(loaded: Store, url: str) -> None:
+    """With the index graphs emptied behind ratsgraph's back, a page finds no row, while the
     whole answer (from the points' derived status) still has them: pages are read from the index."""
     app = create_app({"TESTING": True, "VIEW_WARM": False}, store=loaded)
     client = app.test_client()
-    url = "/views/open-points.json?actor=Oberbürgermeister"
-    assert len(client.get(url + "&_size=5").get_json()["rows"]) == 5
+    assert len(client.get(url + "_size=2").get_json()["rows"]) == 2
     empty = (
         f"DELETE {{ GRAPH ?g {{ ?t <{DERIVED_NS}openDeadline> ?k }} }} WHERE {{ GRAPH ?g"
         f' {{ ?t <{DERIVED_NS}openDeadline> ?k }} FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
@@ -173,5 +219,5 @@ def test_open_points_pages_come_from_the_index_graphs(loaded: Store) -> None:
     else:
         loaded._store.update(empty)  # type: ignore[attr-defined]
         loaded.generation += 1  # type: ignore[attr-defined]
-    assert client.get(url + "&_size=5").get_json()["rows"] == []
-    assert len(client.get(url).get_json()["rows"]) > 5
+    assert client.get(url + "_size=2").get_json()["rows"] == []
+    assert len(client.get(url).get_json()["rows"]) > 2
