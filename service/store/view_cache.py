@@ -101,6 +101,16 @@ class ViewCache:
         """Whether answers from ``store`` are cached (it counts its writes, and the cache is on)."""
         return getattr(store, "generation", None) is not None and self.size > 0
 
+    def held(self, store: Any, query: str) -> bool:
+        """Whether the answer to ``query`` for the store's current state is at hand (computed by
+        an earlier request, the warm-up or the refresh after a write), without computing it."""
+        generation = getattr(store, "generation", None)
+        if generation is None or self.size <= 0:
+            return False
+        with self._lock:
+            entry = self._entries.get(query)
+            return entry is not None and entry.generation == generation
+
     def select(self, store: Any, query: str) -> SelectResult:
         """``store.select(query)``, or the answer it gave for this query at this generation."""
         return self.answer(store, query)[0]
