@@ -10,7 +10,7 @@ and the same text runs unchanged on a remote SPARQL server.)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -84,9 +84,13 @@ class NamedQuery:
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
 
-    def bind(self, values: Mapping[str, str]) -> str:
-        """The query text with the given parameter values bound; unknown or bad values are UserErrors."""
-        unknown = sorted(set(values) - set(self.param_names))
+    def bind(
+        self, values: Mapping[str, str], many: Mapping[str, Sequence[str]] | None = None
+    ) -> str:
+        """The query text with the given parameter values bound; unknown or bad values are UserErrors.
+        ``many``: parameters bound to a list of values each (one row per value)."""
+        many = many or {}
+        unknown = sorted((set(values) | set(many)) - set(self.param_names))
         if unknown:
             expected = ", ".join(self.param_names) or "no parameters"
             raise UserError(
@@ -102,9 +106,14 @@ class NamedQuery:
                 raw = date.today().isoformat() if param.default == "today" else param.default
             names.append(f"?{param.name}")
             terms.append(str(to_term(param, raw, self.name)))
-        if not names:
+        blocks = [f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"] if names else []
+        for name, raws in many.items():
+            param = next(p for p in self.params if p.name == name)
+            listed = " ".join(str(to_term(param, raw, self.name)) for raw in raws)
+            blocks.append(f"VALUES ?{name} {{ {listed} }}")
+        if not blocks:
             return self.text
-        block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+        block = "\n  ".join(blocks)
         match = _WHERE.search(self.text)
         if not match:
             raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")

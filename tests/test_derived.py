@@ -201,7 +201,8 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
     fresh_store: Store,
 ) -> None:
     """V1106/21 tasks the Oberbürgermeister with point 4 and the Jugendamt's Verwaltung with points
-    5-7, point 5 "bis Ende 2. Quartal 2023"; nothing is reported yet, so every task is open."""
+    5-7, point 5 "bis Ende 2. Quartal 2023"; nothing is reported yet, so every task is open, and
+    each open entry is kept with its sort keys (date, paper number, point number)."""
     load_paths(fresh_store, [BA])
     rows = fresh_store.select(
         "SELECT ?g ?t ?p ?o WHERE { GRAPH ?g { ?t ?p ?o }"
@@ -217,13 +218,23 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
         (f"{DERIVED_GRAPH}/deadlines?body={body}",
          f"https://w3id.org/ratsgraph/derived/deadline?point={point}5&date=2023-06-30",
          "openDeadline", "2023-06-30"),
+        (f"{DERIVED_GRAPH}/deadlines?body={body}",
+         f"https://w3id.org/ratsgraph/derived/deadline?point={point}5&date=2023-06-30",
+         "paper", "V1106/21"),
+        (f"{DERIVED_GRAPH}/deadlines?body={body}",
+         f"https://w3id.org/ratsgraph/derived/deadline?point={point}5&date=2023-06-30",
+         "number", "5"),
         (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "openDeadline", "9999-12-31"),
+        (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "paper", "V1106/21"),
+        (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "number", "4"),
         (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "taskStatus", "offen"),
     }  # fmt: skip
     for n, deadline in ((5, "2023-06-30"), (6, "9999-12-31"), (7, "9999-12-31")):
         node = f"{task}{point}{n}&actor={ja}"
         expected |= {
             (f"{tasks}{ja}&body={body}", node, "openDeadline", deadline),
+            (f"{tasks}{ja}&body={body}", node, "paper", "V1106/21"),
+            (f"{tasks}{ja}&body={body}", node, "number", str(n)),
             (f"{tasks}{ja}&body={body}", node, "taskStatus", "offen"),
         }
     found = {

@@ -121,23 +121,32 @@ _MARK = f"""INSERT {{ GRAPH {_D} {{ ?stale rbd:stale true }} }} WHERE {{
   UNION {{ GRAPH %(graph)s {{ ?a rb:statusOf ?pt }} ?pt eli:is_part_of ?stale }}
 }}"""
 
+# an open entry's keys after its date, as the views sort (paper number, then point number; -1
+# where the point has none, as the views put those first): copied into the index graphs beside
+# the date, they let a page's first and last entries be found in one scan of a graph (both are
+# stored inline by Oxigraph), and so the entries between them, however many share a date
+_SORT_KEYS = """BIND (IF(BOUND(?open), ?paper, ?none) AS ?open_paper)
+  BIND (IF(BOUND(?open), COALESCE(?number, -1), ?none) AS ?open_number)"""
+
 # the tasks of the points in scope: one per point and actor tasked, as open-points lists them (a
 # point of a resolution with a paper number, its status from the facts just computed); its key is
 # the first deadline of its delegations, 9999-12-31 for none (open-points' order), kept as
 # rbd:openDeadline while the point is not "umgesetzt"
 _TASKS = f"""INSERT {{ GRAPH {_D} {{
     ?task rbd:resolution ?resolution ; rbd:point ?point ; rbd:actor ?actor ; rbd:index ?g ;
-          rbd:taskStatus ?status ; rbd:openDeadline ?open .
+          rbd:taskStatus ?status ; rbd:openDeadline ?open ; rbd:paper ?open_paper ;
+          rbd:number ?open_number .
     ?g a rbd:TaskIndex ; rbd:actor ?actor ; rbd:body ?body }} }}
 WHERE {{
   {{
     SELECT ?resolution ?point ?actor (MIN(?dl) AS ?first) (SAMPLE(?b) AS ?body)
-           (SAMPLE(?v) AS ?paper) WHERE {{
+           (MIN(?v) AS ?paper) (MIN(?n) AS ?number) WHERE {{
       %(scope)s
       ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d a rb:Delegation ; rb:actor ?actor .
       OPTIONAL {{ ?d rb:deadline ?dl }}
       OPTIONAL {{ ?resolution rb:body ?b }}
       OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
+      OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
     }}
     GROUP BY ?resolution ?point ?actor
   }}
@@ -145,6 +154,7 @@ WHERE {{
   BIND (COALESCE(?first, "9999-12-31"^^xsd:date) AS ?key)
   # open-points lists only points of resolutions on a paper: only theirs count for its pages
   BIND (IF(?status != "umgesetzt" && BOUND(?paper), ?key, ?none) AS ?open)
+  {_SORT_KEYS}
   BIND (IRI(CONCAT("{INDEX_PREFIX}tasks?actor=", ENCODE_FOR_URI(STR(?actor)),
                    IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
   BIND (IRI(CONCAT("{_NODE}task?point=", ENCODE_FOR_URI(STR(?point)), "&actor=",
@@ -154,24 +164,31 @@ WHERE {{
 # the deadlines of the open points in scope, as overdue lists them: each deadline of the point's
 # delegations, or the point's own where no delegation has one
 _DEADLINES = f"""INSERT {{ GRAPH {_D} {{
-    ?node rbd:resolution ?resolution ; rbd:point ?point ; rbd:index ?g ; rbd:openDeadline ?deadline .
+    ?node rbd:resolution ?resolution ; rbd:point ?point ; rbd:index ?g ; rbd:openDeadline ?deadline ;
+          rbd:paper ?open_paper ; rbd:number ?open_number .
     ?g a rbd:DeadlineIndex ; rbd:body ?body }} }}
 WHERE {{
   {{
-    SELECT ?resolution ?point ?deadline (SAMPLE(?b) AS ?body) WHERE {{
+    SELECT ?resolution ?point ?deadline (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
+           (MIN(?n) AS ?number) WHERE {{
       %(scope)s
       ?point eli:is_part_of ?resolution .
       {{ ?point rb:delegation ?d . ?d rb:deadline ?deadline }}
       UNION
       {{ ?point rb:deadline ?deadline FILTER NOT EXISTS {{ ?point rb:delegation/rb:deadline ?x }} }}
       OPTIONAL {{ ?resolution rb:body ?b }}
+      # in the grouped pattern, not FILTER EXISTS (per row: 58 s at 10,000 resolutions) nor a
+      # subquery over every resolution (evaluated whole at every write)
+      OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
+      OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
     }}
     GROUP BY ?resolution ?point ?deadline
   }}
-  # a join, not FILTER EXISTS: evaluated per row that took 58 s at 10,000 resolutions, this 1.3 s
-  {{ SELECT DISTINCT ?resolution WHERE {{ ?resolution rb:decidesOn/dct:identifier ?paper }} }}
+  FILTER (BOUND(?paper))  # overdue lists only points of resolutions on a paper
   GRAPH {_D} {{ ?point rbd:resolution ?resolution ; rbd:status ?status }}
   FILTER (?status != "umgesetzt")
+  BIND (?deadline AS ?open)
+  {_SORT_KEYS}
   BIND (IRI(CONCAT("{INDEX_PREFIX}deadlines", IF(BOUND(?body), CONCAT("?body=",
                    ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
   BIND (IRI(CONCAT("{_NODE}deadline?point=", ENCODE_FOR_URI(STR(?point)), "&date=",
@@ -181,7 +198,7 @@ WHERE {{
 _MARKED = f"GRAPH {_D} {{ ?resolution rbd:stale true }}"
 
 # the keys copied into the index graphs; the copies of the marked resolutions' nodes taken out
-_INDEX_KEYS = "FILTER (?p = rbd:taskStatus || ?p = rbd:openDeadline)"
+_INDEX_KEYS = "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:paper, rbd:number))"
 _COPY_MARKED = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
   ?stale rbd:stale true . ?node rbd:resolution ?stale ; rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
 _UNCOPY_MARKED = f"""DELETE {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{
