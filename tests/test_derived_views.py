@@ -40,6 +40,8 @@ PAGED = [
     ("open-points", {"actor": "Oberbürgermeister"}),
     ("open-points", {"actor": "Jugendamt"}),
     ("open-points", {}),
+    ("status-reports", {}),
+    ("status-reports", {"committee": "Jugendhilfeausschuss"}),
 ]
 
 
@@ -205,17 +207,22 @@ def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
 
 
 @pytest.mark.parametrize(
-    "url", ["/views/open-points.json?actor=Oberbürgermeister&", "/views/overdue.json?"]
+    ("url", "key"),
+    [
+        ("/views/open-points.json?actor=Oberbürgermeister&", "openDeadline"),
+        ("/views/overdue.json?", "openDeadline"),
+        ("/views/status-reports.json?", "reportDate"),
+    ],
 )
-def test_pages_come_from_the_index_graphs(loaded: Store, url: str) -> None:
+def test_pages_come_from_the_index_graphs(loaded: Store, url: str, key: str) -> None:
     """With the index graphs emptied behind ratsgraph's back, a page finds no row, while the
     whole answer (from the points' derived status) still has them: pages are read from the index."""
     app = create_app({"TESTING": True, "VIEW_WARM": False}, store=loaded)
     client = app.test_client()
     assert len(client.get(url + "_size=2").get_json()["rows"]) == 2
     empty = (
-        f"DELETE {{ GRAPH ?g {{ ?t <{DERIVED_NS}openDeadline> ?k }} }} WHERE {{ GRAPH ?g"
-        f' {{ ?t <{DERIVED_NS}openDeadline> ?k }} FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
+        f"DELETE {{ GRAPH ?g {{ ?t <{DERIVED_NS}{key}> ?k }} }} WHERE {{ GRAPH ?g"
+        f' {{ ?t <{DERIVED_NS}{key}> ?k }} FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
     )
     if hasattr(loaded, "update"):
         loaded.update(empty)  # type: ignore[attr-defined]

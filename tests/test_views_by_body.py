@@ -105,7 +105,7 @@ def test_a_view_filtered_by_body_answers_with_that_councils_rows_only(councils, 
     assert sorted(everything, key=key) == sorted(unfiltered, key=key)
 
 
-@pytest.mark.parametrize("view", ["open-points", "overdue"])
+@pytest.mark.parametrize("view", ["open-points", "overdue", "status-reports"])
 @pytest.mark.parametrize("body", ["dresden", "pirna", ""])
 @pytest.mark.parametrize("size", [1, 2, 3])
 def test_a_councils_pages_walked_to_the_end_are_its_whole_answer(

@@ -28,11 +28,14 @@ same rule. Only IRIs validated by pyoxigraph are written into these texts.
 
 Beside the points' facts, the rows the growing views list are kept, so that a view's first page
 is found without reading every row (`queries/derived/`): a **task** per point and actor tasked
-(open-points, actor-summary) and a **deadline** per point and deadline its delegations or the
-point set (overdue), each with its resolution and point, and its key: the task's status and first
+(open-points, actor-summary), a **deadline** per point and deadline its delegations or the
+point set (overdue) and a **report** entry per status assertion and committee (status-reports),
+each with its resolution and point, and its key: the task's status and first
 deadline (open tasks only: `rbd:openDeadline`, 9999-12-31 for none), the deadline (open points
-only). Those keys are copied into small **index graphs** (`<derived>/tasks?actor=…&body=…`, one per
-actor and council, and `<derived>/deadlines?body=…`), where a view reads them in one sequential
+only), the status date (`rbd:reportDate`), each followed by the paper and point number
+(`rbd:paper`, `rbd:number`) as the views sort. Those keys are copied into small **index graphs**
+(`<derived>/tasks?actor=…&body=…`, one per actor and council, `<derived>/deadlines?body=…`,
+`<derived>/reports?committee=…&body=…`), where a view reads them in one sequential
 scan: dates and short strings are stored inline by Oxigraph, so sorting them needs no lookup,
 where sorting a 16-byte key string needed one per comparison (45,000 tasks of one actor: 4 s
 against 0.5 s). An index graph is described in the derived graph (`a rbd:TaskIndex`,
@@ -195,10 +198,43 @@ WHERE {{
                    ENCODE_FOR_URI(STR(?deadline)))) AS ?node)
 }}"""
 
+# the status assertions on the points in scope, as status-reports lists them: one entry per
+# assertion and committee that passed its resolution (on a paper), keyed by its status date
+# (0001-01-01 for none: the view lists those last, newest first), paper and point number
+_REPORTS = f"""INSERT {{ GRAPH {_D} {{
+    ?node rbd:resolution ?resolution ; rbd:point ?point ; rbd:assertion ?a ; rbd:index ?g ;
+          rbd:reportDate ?key ; rbd:paper ?open_paper ; rbd:number ?open_number .
+    ?g a rbd:ReportIndex ; rbd:committee ?committee ; rbd:body ?body }} }}
+WHERE {{
+  {{
+    SELECT ?resolution ?point ?a ?committee (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
+           (MIN(?n) AS ?number) (MIN(?sd) AS ?date) WHERE {{
+      %(scope)s
+      ?point eli:is_part_of ?resolution . ?resolution a rb:Resolution ; eli:passed_by ?committee .
+      ?a rb:statusOf ?point ; rb:reportedIn ?report ; rb:status/skos:notation ?status .
+      ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v .
+      OPTIONAL {{ ?a rb:asOf ?sd }}
+      OPTIONAL {{ ?resolution rb:body ?b }}
+      OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
+    }}
+    GROUP BY ?resolution ?point ?a ?committee
+  }}
+  BIND (COALESCE(?date, "0001-01-01"^^xsd:date) AS ?key)
+  BIND (?key AS ?open)
+  {_SORT_KEYS}
+  BIND (IRI(CONCAT("{INDEX_PREFIX}reports?committee=", ENCODE_FOR_URI(STR(?committee)),
+                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
+  BIND (IRI(CONCAT("{_NODE}report?assertion=", ENCODE_FOR_URI(STR(?a)), "&point=",
+                   ENCODE_FOR_URI(STR(?point)), "&committee=", ENCODE_FOR_URI(STR(?committee))))
+        AS ?node)
+}}"""
+
 _MARKED = f"GRAPH {_D} {{ ?resolution rbd:stale true }}"
 
 # the keys copied into the index graphs; the copies of the marked resolutions' nodes taken out
-_INDEX_KEYS = "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:paper, rbd:number))"
+_INDEX_KEYS = (
+    "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:reportDate, rbd:paper, rbd:number))"
+)
 _COPY_MARKED = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
   ?stale rbd:stale true . ?node rbd:resolution ?stale ; rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
 _UNCOPY_MARKED = f"""DELETE {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{
@@ -206,7 +242,7 @@ _UNCOPY_MARKED = f"""DELETE {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{
   GRAPH ?g {{ ?node ?p ?o }} }}"""
 # an index graph whose last entry went is no longer described
 _DROP_EMPTY = f"""DELETE {{ GRAPH {_D} {{ ?g ?p ?o }} }} WHERE {{
-  GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex))
+  GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex))
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?ip ?io }} }} }}"""
 
 _RECOMPUTE_MARKED = (
@@ -220,6 +256,8 @@ _RECOMPUTE_MARKED = (
     + _TASKS % {"scope": _MARKED}
     + " ;\n"
     + _DEADLINES % {"scope": _MARKED}
+    + " ;\n"
+    + _REPORTS % {"scope": _MARKED}
     + " ;\n"
     + _COPY_MARKED
     + " ;\n"
@@ -275,7 +313,7 @@ def after_new_graph_update(graph_iri: str, witnesses: str = "") -> str:
 _COPY_ALL = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
   ?node rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
 _DROP_INDEXES = f"""DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
-  GRAPH {_D} {{ ?g a ?kind }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex))
+  GRAPH {_D} {{ ?g a ?kind }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex))
   GRAPH ?g {{ ?s ?p ?o }} }}"""
 
 
@@ -295,6 +333,8 @@ def rebuild_update() -> str:
         + " ;\n"
         + _DEADLINES % {"scope": ""}
         + " ;\n"
+        + _REPORTS % {"scope": ""}
+        + " ;\n"
         + _COPY_ALL
     )
 
@@ -311,7 +351,8 @@ def rebuild_constructs() -> list[str]:
     facts), for a bulk load to stream in without a transaction; then `INDEX_ROWS` gives the index
     graphs' quads. One update holding every fact would keep them all in memory until it commits."""
     points = _INSERT + "WHERE {\n  " + _LATEST % {"scope": ""} + "\n}"
-    return [_as_construct(u) for u in (points, _TASKS % {"scope": ""}, _DEADLINES % {"scope": ""})]
+    later = (_TASKS, _DEADLINES, _REPORTS)
+    return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in later))]
 
 
 INDEX_ROWS = (
