@@ -202,7 +202,8 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
 ) -> None:
     """V1106/21 tasks the Oberbürgermeister with point 4 and the Jugendamt's Verwaltung with points
     5-7, point 5 "bis Ende 2. Quartal 2023"; nothing is reported yet, so every task is open, and
-    each open entry is kept with its sort keys (date, paper number, point number)."""
+    each open entry is kept with its sort keys (date, paper number, point number), and the
+    resolution with its counts for committee-years."""
     load_paths(fresh_store, [BA])
     rows = fresh_store.select(
         "SELECT ?g ?t ?p ?o WHERE { GRAPH ?g { ?t ?p ?o }"
@@ -229,6 +230,15 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
         (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "number", "4"),
         (f"{tasks}{ob}&body={body}", f"{task}{point}4&actor={ob}", "taskStatus", "offen"),
     }  # fmt: skip
+    # the resolution's counts for committee-years: 4 points task someone, all 4 open
+    jha = quote("https://w3id.org/ratsgraph/id/dresden/committee/jha", safe="")
+    resolution = quote(RES + "V1106-21/JHA-042-2022", safe="")
+    node = f"https://w3id.org/ratsgraph/derived/resolution?resolution={resolution}&committee={jha}"
+    for predicate, value in (("year", "2022"), ("taskedPoints", "4"), ("openPoints", "4")):
+        expected.add(
+            (f"{DERIVED_GRAPH}/resolutions?committee={jha}&body={body}", f"{node}&year=2022",
+             predicate, value)
+        )  # fmt: skip
     for n, deadline in ((5, "2023-06-30"), (6, "9999-12-31"), (7, "9999-12-31")):
         node = f"{task}{point}{n}&actor={ja}"
         expected |= {

@@ -1,5 +1,5 @@
-"""open-points, actor-summary and overdue read the derived facts when no reference date is asked
-for: the same columns and rows, in the same order, as the view computing every status from the
+"""open-points, actor-summary, overdue and committee-years read the derived facts when no
+reference date is asked for: the same columns and rows, in the same order, as the view computing every status from the
 assertions, on the embedded store and on `oxigraph serve`; with `as_of` the view still computes
 from the assertions. Their pages are read from the derived index graphs."""
 
@@ -35,6 +35,8 @@ CASES = [
     ("actor-summary", {"actor": "Jugendamt"}),
     ("overdue", {}),
     ("overdue", {"body": "dresden"}),
+    ("committee-years", {}),
+    ("committee-years", {"committee": "Jugendhilfeausschuss"}),
 ]
 PAGED = [
     ("open-points", {"actor": "Oberbürgermeister"}),

@@ -29,13 +29,14 @@ same rule. Only IRIs validated by pyoxigraph are written into these texts.
 Beside the points' facts, the rows the growing views list are kept, so that a view's first page
 is found without reading every row (`queries/derived/`): a **task** per point and actor tasked
 (open-points, actor-summary), a **deadline** per point and deadline its delegations or the
-point set (overdue) and a **report** entry per status assertion and committee (status-reports),
-each with its resolution and point, and its key: the task's status and first
+point set (overdue), a **report** entry per status assertion and committee (status-reports)
+and a **resolution** entry per resolution, committee and year with its counts of points tasking
+someone and of those open (committee-years), each with its resolution, and its key: the task's status and first
 deadline (open tasks only: `rbd:openDeadline`, 9999-12-31 for none), the deadline (open points
 only), the status date (`rbd:reportDate`), each followed by the paper and point number
 (`rbd:paper`, `rbd:number`) as the views sort. Those keys are copied into small **index graphs**
 (`<derived>/tasks?actor=…&body=…`, one per actor and council, `<derived>/deadlines?body=…`,
-`<derived>/reports?committee=…&body=…`), where a view reads them in one sequential
+`<derived>/reports?committee=…&body=…`, `<derived>/resolutions?committee=…&body=…`), where a view reads them in one sequential
 scan: dates and short strings are stored inline by Oxigraph, so sorting them needs no lookup,
 where sorting a 16-byte key string needed one per comparison (45,000 tasks of one actor: 4 s
 against 0.5 s). An index graph is described in the derived graph (`a rbd:TaskIndex`,
@@ -229,11 +230,47 @@ WHERE {{
         AS ?node)
 }}"""
 
+# the resolutions in scope, as committee-years counts them: an entry per resolution, committee
+# that passed it and year it was taken in (its document date, else its session's, else 1 January
+# of its session number's year), with how many of its points task someone and how many of those
+# are not implemented (by the points' facts just computed)
+_RESOLUTIONS = f"""INSERT {{ GRAPH {_D} {{
+    ?node rbd:resolution ?resolution ; rbd:index ?g ; rbd:year ?year ;
+          rbd:taskedPoints ?tasked ; rbd:openPoints ?open .
+    ?g a rbd:ResolutionIndex ; rbd:committee ?committee ; rbd:body ?body }} }}
+WHERE {{
+  {{
+    SELECT ?resolution ?committee ?year (SAMPLE(?b) AS ?body) (COUNT(DISTINCT ?p) AS ?tasked)
+           (COUNT(DISTINCT ?o) AS ?open) WHERE {{
+      %(scope)s
+      ?resolution a rb:Resolution ; eli:passed_by ?committee .
+      OPTIONAL {{ ?resolution rb:session ?z . ?z rb:sessionNumber ?s OPTIONAL {{ ?z dct:date ?sdate }} }}
+      OPTIONAL {{ ?resolution eli:date_document ?decided }}
+      BIND (COALESCE(?decided, ?sdate,
+                     xsd:date(CONCAT(REPLACE(STR(?s), "^.*/", ""), "-01-01"))) AS ?day)
+      FILTER (BOUND(?day))
+      BIND (YEAR(?day) AS ?year)
+      OPTIONAL {{ ?resolution rb:body ?b }}
+      OPTIONAL {{
+        ?p eli:is_part_of ?resolution ; rb:delegation ?d .
+        GRAPH {_D} {{ ?p rbd:status ?st }}
+        BIND (IF(?st != "umgesetzt", ?p, ?none) AS ?o)
+      }}
+    }}
+    GROUP BY ?resolution ?committee ?year
+  }}
+  BIND (IRI(CONCAT("{INDEX_PREFIX}resolutions?committee=", ENCODE_FOR_URI(STR(?committee)),
+                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
+  BIND (IRI(CONCAT("{_NODE}resolution?resolution=", ENCODE_FOR_URI(STR(?resolution)),
+                   "&committee=", ENCODE_FOR_URI(STR(?committee)), "&year=", STR(?year))) AS ?node)
+}}"""
+
 _MARKED = f"GRAPH {_D} {{ ?resolution rbd:stale true }}"
 
 # the keys copied into the index graphs; the copies of the marked resolutions' nodes taken out
 _INDEX_KEYS = (
-    "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:reportDate, rbd:paper, rbd:number))"
+    "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:reportDate, rbd:paper, rbd:number,"
+    " rbd:year, rbd:taskedPoints, rbd:openPoints))"
 )
 _COPY_MARKED = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
   ?stale rbd:stale true . ?node rbd:resolution ?stale ; rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
@@ -242,7 +279,8 @@ _UNCOPY_MARKED = f"""DELETE {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{
   GRAPH ?g {{ ?node ?p ?o }} }}"""
 # an index graph whose last entry went is no longer described
 _DROP_EMPTY = f"""DELETE {{ GRAPH {_D} {{ ?g ?p ?o }} }} WHERE {{
-  GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex))
+  GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex,
+                      rbd:ResolutionIndex))
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?ip ?io }} }} }}"""
 
 _RECOMPUTE_MARKED = (
@@ -258,6 +296,8 @@ _RECOMPUTE_MARKED = (
     + _DEADLINES % {"scope": _MARKED}
     + " ;\n"
     + _REPORTS % {"scope": _MARKED}
+    + " ;\n"
+    + _RESOLUTIONS % {"scope": _MARKED}
     + " ;\n"
     + _COPY_MARKED
     + " ;\n"
@@ -313,7 +353,8 @@ def after_new_graph_update(graph_iri: str, witnesses: str = "") -> str:
 _COPY_ALL = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
   ?node rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
 _DROP_INDEXES = f"""DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
-  GRAPH {_D} {{ ?g a ?kind }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex))
+  GRAPH {_D} {{ ?g a ?kind }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex,
+                      rbd:ResolutionIndex))
   GRAPH ?g {{ ?s ?p ?o }} }}"""
 
 
@@ -335,6 +376,8 @@ def rebuild_update() -> str:
         + " ;\n"
         + _REPORTS % {"scope": ""}
         + " ;\n"
+        + _RESOLUTIONS % {"scope": ""}
+        + " ;\n"
         + _COPY_ALL
     )
 
@@ -351,7 +394,7 @@ def rebuild_constructs() -> list[str]:
     facts), for a bulk load to stream in without a transaction; then `INDEX_ROWS` gives the index
     graphs' quads. One update holding every fact would keep them all in memory until it commits."""
     points = _INSERT + "WHERE {\n  " + _LATEST % {"scope": ""} + "\n}"
-    later = (_TASKS, _DEADLINES, _REPORTS)
+    later = (_TASKS, _DEADLINES, _REPORTS, _RESOLUTIONS)
     return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in later))]
 
 
