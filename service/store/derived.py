@@ -143,18 +143,19 @@ _TASKS = f"""INSERT {{ GRAPH {_D} {{
     ?g a rbd:TaskIndex ; rbd:actor ?actor ; rbd:body ?body }} }}
 WHERE {{
   {{
-    SELECT ?resolution ?point ?actor (MIN(?dl) AS ?first) (SAMPLE(?b) AS ?body)
+    SELECT ?resolution ?point ?actor ?status (MIN(?dl) AS ?first) (SAMPLE(?b) AS ?body)
            (MIN(?v) AS ?paper) (MIN(?n) AS ?number) WHERE {{
       %(scope)s
       ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d a rb:Delegation ; rb:actor ?actor .
+      # looked up here: joined after the grouping, the whole derived graph was read per write
+      GRAPH {_D} {{ ?point rbd:status ?status }}
       OPTIONAL {{ ?d rb:deadline ?dl }}
       OPTIONAL {{ ?resolution rb:body ?b }}
       OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
       OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
     }}
-    GROUP BY ?resolution ?point ?actor
+    GROUP BY ?resolution ?point ?actor ?status
   }}
-  GRAPH {_D} {{ ?point rbd:resolution ?resolution ; rbd:status ?status }}
   BIND (COALESCE(?first, "9999-12-31"^^xsd:date) AS ?key)
   # open-points lists only points of resolutions on a paper: only theirs count for its pages
   BIND (IF(?status != "umgesetzt" && BOUND(?paper), ?key, ?none) AS ?open)
@@ -173,23 +174,27 @@ _DEADLINES = f"""INSERT {{ GRAPH {_D} {{
     ?g a rbd:DeadlineIndex ; rbd:body ?body }} }}
 WHERE {{
   {{
-    SELECT ?resolution ?point ?deadline (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
+    SELECT ?resolution ?point ?deadline ?status (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
            (MIN(?n) AS ?number) WHERE {{
-      %(scope)s
-      ?point eli:is_part_of ?resolution .
-      {{ ?point rb:delegation ?d . ?d rb:deadline ?deadline }}
+      # the scope inside each branch: a UNION is evaluated on its own, and with the scope outside
+      # it read every point's deadlines (and a per-row NOT EXISTS over every delegation: 3-4 s a
+      # write at 10,000 resolutions)
+      {{ %(scope)s
+         ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d rb:deadline ?deadline }}
       UNION
-      {{ ?point rb:deadline ?deadline FILTER NOT EXISTS {{ ?point rb:delegation/rb:deadline ?x }} }}
+      {{ %(scope)s
+         ?point eli:is_part_of ?resolution ; rb:deadline ?deadline .
+         OPTIONAL {{ ?point rb:delegation ?d2 . ?d2 rb:deadline ?x }} FILTER (!BOUND(?x)) }}
+      GRAPH {_D} {{ ?point rbd:status ?status }}
       OPTIONAL {{ ?resolution rb:body ?b }}
       # in the grouped pattern, not FILTER EXISTS (per row: 58 s at 10,000 resolutions) nor a
       # subquery over every resolution (evaluated whole at every write)
       OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
       OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
     }}
-    GROUP BY ?resolution ?point ?deadline
+    GROUP BY ?resolution ?point ?deadline ?status
   }}
   FILTER (BOUND(?paper))  # overdue lists only points of resolutions on a paper
-  GRAPH {_D} {{ ?point rbd:resolution ?resolution ; rbd:status ?status }}
   FILTER (?status != "umgesetzt")
   BIND (?deadline AS ?open)
   {_SORT_KEYS}
@@ -251,9 +256,13 @@ WHERE {{
       FILTER (BOUND(?day))
       BIND (YEAR(?day) AS ?year)
       OPTIONAL {{ ?resolution rb:body ?b }}
+      # one pattern, then single-pattern OPTIONALs: looked up per point, where one OPTIONAL of
+      # three patterns made Oxigraph read every point of the store at every write
       OPTIONAL {{
-        ?p eli:is_part_of ?resolution ; rb:delegation ?d .
-        GRAPH {_D} {{ ?p rbd:status ?st }}
+        ?p eli:is_part_of ?resolution .
+        OPTIONAL {{ ?p rb:delegation ?d }}
+        OPTIONAL {{ GRAPH {_D} {{ ?p rbd:status ?st }} }}
+        FILTER (BOUND(?d) && BOUND(?st))
         BIND (IF(?st != "umgesetzt", ?p, ?none) AS ?o)
       }}
     }}
