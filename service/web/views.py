@@ -120,7 +120,7 @@ def _page_by_keys(
     query: NamedQuery, values: dict[str, str], bound: str, page: paging.Page, wanted: TableArgs
 ) -> Answer | None:
     """A page smaller than the whole answer of a view with ``<name>-page-keys``, ``-page-range``
-    and ``-page`` in ``derived/`` (open-points and overdue without ``as_of``), asked of the store
+    and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``), asked of the store
     so that its cost follows the page, not the answer: the page's entries by their sort keys (one
     scan of the derived index graphs, whose keys are stored inline), then only those looked up and
     sorted as the view sorts. Where entries with the same keys lie on both sides of the page's
