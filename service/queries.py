@@ -107,10 +107,7 @@ class NamedQuery:
             names.append(f"?{param.name}")
             terms.append(str(to_term(param, raw, self.name)))
         blocks = [f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"] if names else []
-        for name, raws in many.items():
-            param = next(p for p in self.params if p.name == name)
-            listed = " ".join(str(to_term(param, raw, self.name)) for raw in raws)
-            blocks.append(f"VALUES ?{name} {{ {listed} }}")
+        blocks += [self._values_block(name, raws) for name, raws in many.items()]
         if not blocks:
             return self.text
         block = "\n  ".join(blocks)
@@ -119,16 +116,20 @@ class NamedQuery:
             raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
         return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
 
-    def bind_many(self, name: str, values: list[str]) -> str:
-        """The query with one parameter bound to many values (e.g. every IRI on a page for labels)."""
+    def _values_block(self, name: str, values: Sequence[str]) -> str:
+        """``VALUES ?name { … }``: one parameter bound to many values, each checked for its type."""
         param = next((p for p in self.params if p.name == name), None)
         if param is None:
             raise UserError(f"unknown parameter {name!r} for view {self.name}")
         terms = " ".join(str(to_term(param, v, self.name)) for v in values)
+        return f"VALUES ?{name} {{ {terms} }}"
+
+    def bind_many(self, name: str, values: list[str]) -> str:
+        """The query with one parameter bound to many values (e.g. every IRI on a page for labels)."""
+        block = self._values_block(name, values)
         match = _WHERE.search(self.text)
         if not match:
             raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
-        block = f"VALUES ?{name} {{ {terms} }}"
         return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
 
 
