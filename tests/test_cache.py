@@ -105,6 +105,24 @@ def test_after_a_write_the_views_last_asked_for_are_computed_again_before_anyone
     assert cache.misses == misses  # answered from the refreshed cache: nobody waited for it
 
 
+def test_after_a_write_a_page_read_by_its_keys_is_computed_again_before_anyone_asks(
+    store: EmbeddedStore,
+) -> None:
+    app = create_app({"TESTING": True, "VIEW_REFRESH": 8, "VIEW_WARM": False}, store=store)
+    client = app.test_client()
+    cache = app.extensions["ratsgraph-cache"]
+    page = f"{OPEN_FOR_OB}&_size=1"
+    assert [r["vorlage"] for r in client.get(page).get_json()["rows"]] == ["V1106/21"]
+    service_store = app.extensions["ratsgraph"]
+    load_paths(service_store, [BK], jobs=1)
+    assert cache.wait_refreshed(service_store, timeout=120)
+    misses = cache.misses
+    answer = client.get(page).get_json()
+    assert ([r["vorlage"] for r in answer["rows"]], answer["stale"]) == (["V1106/21"], False)
+    assert answer["next"] is not None  # V2620/23 follows
+    assert cache.misses == misses  # the page of the new state was ready: nobody waited for it
+
+
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # every pair of triples: ~0.2 s
 
 

@@ -222,5 +222,35 @@ def test_pages_come_from_the_index_graphs(loaded: Store, url: str, key: str) -> 
         f' {{ ?t <{DERIVED_NS}{key}> ?k }} FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
     )
     behind_ratsgraphs_back(loaded, empty)
-    assert client.get(url + "_size=2").get_json()["rows"] == []
-    assert len(client.get(url).get_json()["rows"]) > 2
+    fresh = {"Cache-Control": "no-cache"}  # not the page before the write (see the next test)
+    assert client.get(url + "_size=2", headers=fresh).get_json()["rows"] == []
+    assert len(client.get(url, headers=fresh).get_json()["rows"]) > 2
+
+
+def test_after_a_write_a_page_read_by_its_keys_is_given_from_before_it_until_the_new_one_is_ready(
+    loaded: Store, backend: str
+) -> None:
+    """A page read by its keys is kept like a whole answer: after a write, one that took longer
+    than VIEW_STALE_AFTER_S is given at once from the previous state, marked stale, while the new
+    one is computed; a client sending no-cache waits for the new one."""
+    config = {"TESTING": True, "VIEW_WARM": False, "VIEW_REFRESH": 0, "VIEW_STALE_AFTER_S": 1e-6}
+    app = create_app(config, store=loaded)
+    client = app.test_client()
+    url = "/views/open-points.json?actor=Oberbürgermeister&_size=2"
+    before = client.get(url).get_json()
+    assert (len(before["rows"]), before["stale"]) == (2, False)
+    indexes = (  # every index graph emptied: the page after this write has no row
+        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}"
+        f' FILTER (STRSTARTS(STR(?g), "{DERIVED_GRAPH}/")) }}'
+    )
+    behind_ratsgraphs_back(loaded, indexes)
+    with app.extensions["ratsgraph-cache"].background_held():  # the new page is still due
+        stale = client.get(url)
+    if backend == "embedded":
+        assert stale.get_json()["rows"] == before["rows"]
+        assert stale.get_json()["stale"] is True
+        assert stale.headers["X-Ratsgraph-Stale"] == "true"
+    else:  # a remote store may be written by others: nothing is kept, every page is fresh
+        assert stale.get_json()["rows"] == []
+    fresh = client.get(url, headers={"Cache-Control": "no-cache"}).get_json()
+    assert (fresh["rows"], fresh["stale"]) == ([], False)

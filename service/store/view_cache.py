@@ -26,7 +26,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +83,8 @@ class ViewCache:
         self._wake = threading.Event()
         self._refresher: threading.Thread | None = None
         self._recent: OrderedDict[str, None] = OrderedDict()  # queries asked, latest last
+        # how to compute an answer that is not one query's (a page read in steps), by its key
+        self._how: dict[str, Callable[[], SelectResult]] = {}
         self._entries: dict[str, Entry] = {}
         self._inflation = 0.0  # GreedyDual-Size's L: the priority of the last answer dropped
         self._rows = 0
@@ -116,22 +118,32 @@ class ViewCache:
         return self.answer(store, query)[0]
 
     def answer(
-        self, store: Any, query: str, stale_after_s: float | None = None, background: bool = False
+        self,
+        store: Any,
+        query: str,
+        stale_after_s: float | None = None,
+        background: bool = False,
+        compute: Callable[[], SelectResult] | None = None,
     ) -> tuple[SelectResult, float | None]:
         """The answer to ``query`` and, when it is a previous state's (stale), when it was computed.
 
         ``stale_after_s``: a query whose previous answer took longer than this to compute is given
         that answer at once, unless the new one is due within this time by that measure (then it
         waits that long for it); None waits for the fresh answer.
-        ``background``: nobody waits for this answer (a warm-up or refresh)."""
+        ``background``: nobody waits for this answer (a warm-up or refresh).
+        ``compute``: how to compute the answer when it is not ``store.select(query)`` (a page read
+        by its keys in two or three queries; ``query`` is then its key): kept, so that the refresh
+        after a write computes it again too."""
         generation = getattr(store, "generation", None)
         if generation is None or self.size <= 0:
-            return store.select(query), None
+            return (compute() if compute else store.select(query)), None
         with self._lock:
             self._recent[query] = None
             self._recent.move_to_end(query)
+            if compute is not None:
+                self._how[query] = compute
             while len(self._recent) > 64:
-                self._recent.popitem(last=False)
+                self._how.pop(self._recent.popitem(last=False)[0], None)
             entry = self._entries.get(query)
             if entry is not None:
                 entry.priority = self._inflation + entry.worth()
@@ -148,12 +160,12 @@ class ViewCache:
         if running.generation != generation:  # an earlier state's answer is still being computed
             if previous is not None:
                 return self._stale(previous)
-            return self._given(self._compute_alone(store, query, generation)), None
+            return self._given(self._compute_alone(store, query, generation, compute)), None
         if mine and previous is None:
-            self._compute(store, query, running, background)  # here, under this request's limit
+            self._compute(store, query, running, background, compute)  # here, under its limit
         elif mine:
             threading.Thread(
-                target=self._compute, args=(store, query, running, True), daemon=True,
+                target=self._compute, args=(store, query, running, True, compute), daemon=True,
                 name="view-compute",
             ).start()  # fmt: skip
         if previous is not None:
@@ -165,7 +177,7 @@ class ViewCache:
                 return self._stale(previous)
         running.done.wait()  # bounded: the computation has its own time limit
         if running.entry is None:  # it failed (its error went to the thread that computed it)
-            return self._given(self._compute_alone(store, query, generation)), None
+            return self._given(self._compute_alone(store, query, generation, compute)), None
         if not mine:
             with self._lock:
                 self.hits += 1
@@ -184,17 +196,22 @@ class ViewCache:
         return result
 
     def _compute(
-        self, store: Any, query: str, running: Computation, background: bool = False
+        self,
+        store: Any,
+        query: str,
+        running: Computation,
+        background: bool = False,
+        compute: Callable[[], SelectResult] | None = None,
     ) -> None:
         """Compute the shared answer, keep it, and wake those waiting for it (also when it fails)."""
         try:
             if background:
                 with self._background:
                     running.begun = time.monotonic()
-                    running.entry = self._compute_entry(store, query, running.generation)
+                    running.entry = self._compute_entry(store, query, running.generation, compute)
             else:
                 running.begun = time.monotonic()
-                running.entry = self._compute_entry(store, query, running.generation)
+                running.entry = self._compute_entry(store, query, running.generation, compute)
         except Exception as e:
             if threading.current_thread().name == "view-compute":  # nobody to raise it to
                 logging.getLogger(__name__).warning("view computation failed: %s", e)
@@ -206,14 +223,18 @@ class ViewCache:
                     del self._computing[query]
             running.done.set()
 
-    def _compute_alone(self, store: Any, query: str, generation: Any) -> SelectResult:
+    def _compute_alone(
+        self, store: Any, query: str, generation: Any, compute: Callable[[], SelectResult] | None
+    ) -> SelectResult:
         """Compute an answer in this thread, not shared: the shared computation is of an earlier
         state, or failed."""
         return self._compute_entry(store, query, generation).result
 
-    def _compute_entry(self, store: Any, query: str, generation: Any) -> Entry:
+    def _compute_entry(
+        self, store: Any, query: str, generation: Any, compute: Callable[[], SelectResult] | None
+    ) -> Entry:
         started = time.monotonic()
-        result = store.select(query)
+        result = compute() if compute is not None else store.select(query)
         entry = Entry(generation, result, time.time(), time.monotonic() - started)
         self._keep(query, entry, getattr(store, "generation", None))
         return entry
@@ -317,7 +338,7 @@ class ViewCache:
                     break  # written again: start over after the next pause
                 try:
                     self.wait_idle(query)  # one begun before the write: then this state's
-                    self.answer(store, query, background=True)
+                    self.answer(store, query, background=True, compute=self._how.get(query))
                     self.refreshed += 1
                 except Exception as e:  # noqa: BLE001 - a failed refresh only means no head start
                     logging.getLogger(__name__).warning("view refresh failed: %s", e)

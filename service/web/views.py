@@ -121,13 +121,9 @@ def _page_by_keys(
 ) -> Answer | None:
     """A page smaller than the whole answer of a view with ``<name>-page-keys``, ``-page-range``
     and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``), asked of the store
-    so that its cost follows the page, not the answer: the page's entries by their sort keys (one
-    scan of the derived index graphs, whose keys are stored inline), then only those looked up and
-    sorted as the view sorts. Where entries with the same keys lie on both sides of the page's
-    edge (a point tasking two actors), the entries between the first and last keys are read
-    instead (``-page-range``: another scan), and the page cut from them. With the actor bound in
-    one query, Oxigraph began with all the actor's delegations (0.7 s at 10,000 resolutions for
-    any page); with the keys in a subquery, it ran that once per row.
+    so that its cost follows the page, not the answer (`read_page_by_keys`). Kept in the view
+    cache like a whole answer: after a write, a page that took longer than
+    ``VIEW_STALE_AFTER_S`` is given from the previous state while the new one is computed.
 
     None: not such a page, or the whole answer (``bound``) is at hand in the view cache (the
     warm-up, the refresh after a write or an earlier request computed it): cut from it."""
@@ -141,8 +137,37 @@ def _page_by_keys(
     store = get_store()
     if cache.held(store, bound):
         return None
-    keys_q, range_q, rows_q = steps
     resolved = {k: v for k, v in resolve_iri_params(query, values).items() if k != "as_of"}
+    keys_q, range_q, rows_q = steps  # checked above: none is None
+
+    def read() -> SelectResult:
+        return read_page_by_keys(cache, store, (keys_q, range_q, rows_q), resolved, bound, page)
+
+    # the page's key in the cache: not SPARQL (a store given it by mistake fails; as a comment
+    # it would answer the whole view); ints from paging
+    key = f"page {int(page.offset)} {int(page.size)} by keys of\n{bound}"
+    fetched, g.stale_since = cache.answer(store, key, _stale_after(), compute=read)
+    result, more = paging.cut(fetched, page)
+    return Answer(result, more, None if more else page.offset + len(result.rows))
+
+
+def read_page_by_keys(
+    cache: ViewCache,
+    store: Any,
+    steps: tuple[NamedQuery, NamedQuery, NamedQuery],
+    resolved: dict[str, str],
+    bound: str,
+    page: paging.Page,
+) -> SelectResult:
+    """The page's rows and, when more follow, the next row (as `paging.cut` expects): the page's
+    entries by their sort keys (one scan of the derived index graphs, whose keys are stored
+    inline), then only those looked up and sorted as the view sorts. Where entries with the same
+    keys lie on both sides of the page's edge (a point tasking two actors), the entries between
+    the first and last keys are read instead (``-page-range``: another scan), and the page cut
+    from them. With the actor bound in one query, Oxigraph began with all the actor's delegations
+    (0.7 s at 10,000 resolutions for any page); with the keys in a subquery, it ran that once per
+    row. A page inside one run of equal keys is the view (``bound``) cut to the page."""
+    keys_q, range_q, rows_q = steps
 
     def scoped(q: NamedQuery) -> dict[str, str]:
         return {k: v for k, v in resolved.items() if k in q.param_names}
@@ -166,20 +191,18 @@ def _page_by_keys(
         or (after is not None and key(after) == key(inside[-1]))
     ):
         first, last = key(inside[0]), key(inside[-1])
-        if first == last:
-            return None  # the page lies in one run of equal keys: the whole answer
+        if first == last:  # the page lies in one run of equal keys: the view cut to it
+            return cache.select(store, paging.page_query(bound, page))
         ends = {f"from_{n}": v for n, v in zip(("key", "paper", "number"), first, strict=True)}
         ends |= {f"to_{n}": v for n, v in zip(("key", "paper", "number"), last, strict=True)}
         found = cache.select(store, range_q.bind({**scoped(range_q), **ends})).rows
         entries = [row["entry"].value for row in found]
         # the entries sharing the first row's keys that come before the page
         skip = sum(key(row) == first for row in found) - sum(key(row) == first for row in inside)
+    if after is not None and after["entry"].value not in entries:
+        entries.append(after["entry"].value)  # sorts after the page: tells that more follow
     text = rows_q.bind(scoped(rows_q), many={"entry": entries})
-    fetched, g.stale_since = cache.answer(
-        store, f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size)}", _stale_after()
-    )
-    more = after is not None
-    return Answer(fetched, more, None if more else page.offset + len(fetched.rows))
+    return cache.select(store, f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size) + 1}")
 
 
 @dataclass(frozen=True)
