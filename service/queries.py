@@ -5,6 +5,11 @@ rendered by pyoxigraph (``NamedNode`` validates IRIs, ``Literal`` escapes string
 block placed at the start of the outer WHERE clause; nothing a user sends is spliced in as text.
 (Measured: a VALUES block was 20x faster than pyoxigraph's ``substitutions=`` for a selective view,
 and the same text runs unchanged on a remote SPARQL server.)
+
+A parameter whose help ends in ``(constant)`` is written into the text in place of its variable
+instead, as the same term pyoxigraph renders: Oxigraph tests a FILTER against a constant while it
+reads an index, against a variable bound by VALUES only after every join (the second step of a
+page read by its keys: 37 ms against 1.0 s at 100,000 resolutions).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class Param:
     help: str
     default: str | None = None  # "today" for date parameters means the day of the request
     lookup: str | None = None  # `iri:actor`: a lookup query that turns a label into the value
+    constant: bool = False  # `(constant)`: written into the text in place of its variable
 
 
 @dataclass(frozen=True)
@@ -98,23 +104,30 @@ class NamedQuery:
             )
         names: list[str] = []
         terms: list[str] = []
+        text = self.text
         for param in self.params:
             raw = values.get(param.name)
             if raw is None or raw == "":
+                if param.constant:
+                    raise UserError(f"parameter {param.name!r} of {self.name} must be given")
                 if param.default is None:
                     continue
                 raw = date.today().isoformat() if param.default == "today" else param.default
+            term = str(to_term(param, raw, self.name))
+            if param.constant:  # a term pyoxigraph rendered, never the raw text
+                text = re.sub(rf"[?$]{param.name}\b", lambda _: term, text)
+                continue
             names.append(f"?{param.name}")
-            terms.append(str(to_term(param, raw, self.name)))
+            terms.append(term)
         blocks = [f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"] if names else []
         blocks += [self._values_block(name, raws) for name, raws in many.items()]
         if not blocks:
-            return self.text
+            return text
         block = "\n  ".join(blocks)
-        match = _WHERE.search(self.text)
+        match = _WHERE.search(text)
         if not match:
             raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
-        return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
+        return f"{text[: match.end()]}\n  {block}\n{text[match.end() :]}"
 
     def _values_block(self, name: str, values: Sequence[str]) -> str:
         """``VALUES ?name { … }``: one parameter bound to many values, each checked for its type."""
@@ -230,7 +243,8 @@ def parse(path: Path) -> NamedQuery:
                 dm = re.search(r"\(default:\s*([^)]+)\)", help_text)
                 if dm:
                     default = dm.group(1).strip()
-                params.append(Param(parts[0], kind, help_text, default, lookup or None))
+                constant = help_text.rstrip().endswith("(constant)")
+                params.append(Param(parts[0], kind, help_text, default, lookup or None, constant))
             elif key == "column":
                 columns.append(_column(value, f"{path}:{lineno}"))
             else:

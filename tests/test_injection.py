@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyoxigraph as ox
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.queries import QUERIES_DIR, load_queries
+from service.errors import UserError
+from service.queries import QUERIES_DIR, NamedQuery, load_queries, parse_date
 
 VIEWS = load_queries(QUERIES_DIR)
 PARAMS = [(v.name, p.name, p.type) for v in VIEWS.values() for p in v.params]
@@ -163,3 +165,36 @@ def test_real_values_get_rows_carrying_them(
     rows = requests.get(f"{live_server}/views/{view}.json", params={param: value}, timeout=30)
     values = {row[param] for row in rows.json()["rows"]}
     assert (values, len(rows.json()["rows"]) > 0) == ({expected}, True)
+
+
+CONSTANTS = [
+    (q, p.name)
+    for q in load_queries(QUERIES_DIR / "derived").values()
+    for p in q.params
+    if p.constant
+]
+
+
+@pytest.mark.parametrize(("query", "param"), CONSTANTS, ids=[f"{q.name}-{p}" for q, p in CONSTANTS])
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_a_constant_parameter_is_written_in_as_its_checked_term_or_refused(
+    query: NamedQuery, param: str, raw: str
+) -> None:
+    """A `(constant)` parameter (the dates bounding a page read by its keys) is written into the
+    text in place of its variable, so Oxigraph can test it while reading an index: only ever as
+    the term pyoxigraph renders for a valid value; anything else is refused."""
+    values = {p.name: "2024-01-01" for p in query.params if p.constant} | {param: raw}
+    try:
+        text = query.bind(values)
+    except UserError:
+        return
+    assert f"?{param}" not in text and f"${param}" not in text
+    day = parse_date(raw).isoformat()  # it was a date: nothing else gets through
+    assert f'"{day}"^^<http://www.w3.org/2001/XMLSchema#date>' in text
+    list(ox.Store().query(text))  # the text parses and runs
+
+
+def test_a_constant_parameter_must_be_given() -> None:
+    query = load_queries(QUERIES_DIR / "derived")["open-points-page-keys"]
+    with pytest.raises(UserError, match="'low'"):
+        query.bind({"high": "2024-01-01"})
