@@ -115,7 +115,7 @@ class NamedQuery:
                 raw = date.today().isoformat() if param.default == "today" else param.default
             term = str(to_term(param, raw, self.name))
             if param.constant:  # a term pyoxigraph rendered, never the raw text
-                text = re.sub(rf"[?$]{param.name}\b", lambda _: term, text)
+                text = re.sub(rf"[?$]{param.name}\b", lambda _, t=term: t, text)
                 continue
             names.append(f"?{param.name}")
             terms.append(term)

@@ -236,7 +236,8 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
     node = f"https://w3id.org/ratsgraph/derived/resolution?resolution={resolution}&committee={jha}"
     for predicate, value in (("year", "2022"), ("taskedPoints", "4"), ("openPoints", "4")):
         expected.add(
-            (f"{DERIVED_GRAPH}/resolutions?committee={jha}&body={body}", f"{node}&year=2022",
+            (f"{DERIVED_GRAPH}/resolutions?committee={jha}&body={body}&year=2022",
+             f"{node}&year=2022",
              predicate, value)
         )  # fmt: skip
     for n, deadline in ((5, "2023-06-30"), (6, "9999-12-31"), (7, "9999-12-31")):

@@ -36,7 +36,7 @@ deadline (open tasks only: `rbd:openDeadline`, 9999-12-31 for none), the deadlin
 only), the status date (`rbd:reportDate`), each followed by the paper and point number
 (`rbd:paper`, `rbd:number`) as the views sort. Those keys are copied into small **index graphs**
 (`<derived>/tasks?actor=…&body=…`, one per actor and council, `<derived>/deadlines?body=…`,
-`<derived>/reports?committee=…&body=…`, `<derived>/resolutions?committee=…&body=…`), where a view reads them in one sequential
+`<derived>/reports?committee=…&body=…`, `<derived>/resolutions?committee=…&body=…&year=…`), where a view reads them in one sequential
 scan: dates and short strings are stored inline by Oxigraph, so sorting them needs no lookup,
 where sorting a 16-byte key string needed one per comparison (45,000 tasks of one actor: 4 s
 against 0.5 s). An index graph is described in the derived graph (`a rbd:TaskIndex`,
@@ -62,6 +62,12 @@ def is_computed(graph_iri: str) -> bool:
 
 
 _D = f"<{DERIVED_GRAPH}>"
+# The shape of the derived facts and index graphs, kept in the derived graph (``<derived>
+# rbd:format 2``): views read the derived facts only when they have the shape this version writes
+# (format 2: one resolution index graph per year). A store derived by an older version is answered
+# from the assertions, correctly and slowly, until `ratsgraph derive` rebuilds it.
+FORMAT = 2
+FORMAT_PROBE = f"SELECT ?format WHERE {{ GRAPH {_D} {{ {_D} <{DERIVED_NS}format> ?format }} }}"
 PREFIXES = (
     "PREFIX rb: <https://w3id.org/ratsgraph/ontology#>\n"
     "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
@@ -242,7 +248,7 @@ WHERE {{
 _RESOLUTIONS = f"""INSERT {{ GRAPH {_D} {{
     ?node rbd:resolution ?resolution ; rbd:index ?g ; rbd:year ?year ;
           rbd:taskedPoints ?tasked ; rbd:openPoints ?open .
-    ?g a rbd:ResolutionIndex ; rbd:committee ?committee ; rbd:body ?body }} }}
+    ?g a rbd:ResolutionIndex ; rbd:committee ?committee ; rbd:body ?body ; rbd:year ?year }} }}
 WHERE {{
   {{
     SELECT ?resolution ?committee ?year (SAMPLE(?b) AS ?body) (COUNT(DISTINCT ?p) AS ?tasked)
@@ -269,7 +275,8 @@ WHERE {{
     GROUP BY ?resolution ?committee ?year
   }}
   BIND (IRI(CONCAT("{INDEX_PREFIX}resolutions?committee=", ENCODE_FOR_URI(STR(?committee)),
-                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
+                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""),
+                   "&year=", STR(?year))) AS ?g)
   BIND (IRI(CONCAT("{_NODE}resolution?resolution=", ENCODE_FOR_URI(STR(?resolution)),
                    "&committee=", ENCODE_FOR_URI(STR(?committee)), "&year=", STR(?year))) AS ?node)
 }}"""
@@ -291,6 +298,12 @@ _DROP_EMPTY = f"""DELETE {{ GRAPH {_D} {{ ?g ?p ?o }} }} WHERE {{
   GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex,
                       rbd:ResolutionIndex))
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?ip ?io }} }} }}"""
+
+# the shape marker, written with the first derived facts of a store (it has none before this write)
+_FORMAT_IF_NEW = (
+    f"INSERT {{ GRAPH {_D} {{ {_D} rbd:format {FORMAT} }} }} WHERE {{\n"
+    f"  FILTER NOT EXISTS {{ GRAPH {_D} {{ ?s ?p ?o }} }} }}"
+)
 
 _RECOMPUTE_MARKED = (
     _UNCOPY_MARKED + " ;\n"
@@ -340,7 +353,7 @@ def around(
     brings the derived facts up to date: mark before, change, mark after, the chain's witnesses
     realigned (``witnesses``, from `service.store.witnesses.change_update`; the current status
     follows them), recompute."""
-    parts = [PREFIXES]
+    parts = [PREFIXES, _FORMAT_IF_NEW + " ;\n"]
     if before:
         parts.append(mark_update(graph_iri) + " ;\n")
     parts.append(change + " ;\n")
@@ -356,7 +369,15 @@ def after_new_graph_update(graph_iri: str, witnesses: str = "") -> str:
     """For a graph just written by a plain load (there was no old version to mark); the
     witnesses realigned before the recomputation reads them."""
     between = witnesses + " ;\n" if witnesses else ""
-    return PREFIXES + mark_update(graph_iri) + " ;\n" + between + recompute_marked_update()
+    return (
+        PREFIXES
+        + _FORMAT_IF_NEW
+        + " ;\n"
+        + mark_update(graph_iri)
+        + " ;\n"
+        + between
+        + recompute_marked_update()
+    )
 
 
 _COPY_ALL = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
@@ -375,6 +396,7 @@ def rebuild_update() -> str:
         + _DROP_INDEXES
         + " ;\n"
         + f"DROP SILENT GRAPH {_D} ;\n"
+        + f"INSERT DATA {{ GRAPH {_D} {{ {_D} rbd:format {FORMAT} }} }} ;\n"
         + _INSERT
         + "WHERE {\n  "
         + _LATEST % {"scope": ""}
@@ -404,7 +426,8 @@ def rebuild_constructs() -> list[str]:
     graphs' quads. One update holding every fact would keep them all in memory until it commits."""
     points = _INSERT + "WHERE {\n  " + _LATEST % {"scope": ""} + "\n}"
     later = (_TASKS, _DEADLINES, _REPORTS, _RESOLUTIONS)
-    return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in later))]
+    shape = PREFIXES + f"CONSTRUCT {{ {_D} rbd:format {FORMAT} }} WHERE {{}}"
+    return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in later))] + [shape]
 
 
 INDEX_ROWS = (

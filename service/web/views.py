@@ -26,7 +26,7 @@ from werkzeug.http import http_date
 from service.errors import UserError
 from service.queries import QUERIES_DIR, NamedQuery, get_query, load_queries
 from service.store import SelectResult, Term
-from service.store.derived import DERIVED_GRAPH
+from service.store.derived import FORMAT, FORMAT_PROBE
 from service.store.view_cache import ViewCache
 from service.web import charts, feeds, get_store, i18n, paging, view_page, view_params, view_table
 from service.web.encode import csv_chunks, plain_rows, to_json
@@ -40,7 +40,6 @@ bp = Blueprint("views", __name__)
 RESERVED_ARGS = ("format", "timeout", "lang", "excel")
 # a CSV answer longer than this is streamed (no ETag then: it is not held whole to hash it)
 STREAM_CSV_ROWS = 2000
-_DERIVED_KEPT = f"SELECT ?s WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }} LIMIT 1"
 
 
 def queries_dir() -> Any:
@@ -57,8 +56,9 @@ def bind_view(query: NamedQuery, values: dict[str, str]) -> str:
     in ``derived/`` beside it is answered by that variant, which reads each point's current status
     from the derived graph the store keeps at every write (`service.store.derived`) instead of
     grouping all status assertions on every request; the same columns and rows (tests compare
-    them). With ``as_of``, or on a store without derived facts (made by an older version: run
-    `ratsgraph derive`), the view itself computes the statuses from the assertions."""
+    them). With ``as_of``, or on a store without derived facts or with those of an older shape
+    (`service.store.derived.FORMAT`; `ratsgraph derive` rebuilds them), the view itself computes
+    the statuses from the assertions."""
     resolved = resolve_iri_params(query, values)
     bound = query.bind(resolved)  # checks the parameters as the view declares them
     variant = load_queries(Path(queries_dir()) / "derived").get(query.name)
@@ -68,15 +68,16 @@ def bind_view(query: NamedQuery, values: dict[str, str]) -> str:
 
 
 def _derived_kept() -> bool:
-    """Whether the store holds derived facts: asked once per state of an embedded store; a remote
-    one is asked until it says yes (derived facts, once there, are kept by every write)."""
+    """Whether the store holds derived facts of the shape this version writes and reads (their
+    ``rbd:format``): asked once per state of an embedded store; a remote one is asked until it
+    says yes (derived facts, once there, are kept by every write)."""
     store = get_store()
     generation = getattr(store, "generation", None)
     memo: dict[int, tuple[Any, bool]] = current_app.extensions.setdefault("ratsgraph-derived", {})
     known = memo.get(id(store))
     if known is not None and (known[0] == generation if generation is not None else known[1]):
         return known[1]
-    kept = bool(store.select(_DERIVED_KEPT).rows)
+    kept = [r["format"].value for r in store.select(FORMAT_PROBE).rows] == [str(FORMAT)]
     memo[id(store)] = (generation, kept)
     return kept
 
