@@ -14,7 +14,7 @@ works the same on every SPARQL 1.1 server, and costs one extra copy of the tripl
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from threading import Lock
 from typing import IO
@@ -42,6 +42,7 @@ from service.store.derived import (
     rebuild_constructs,
     rebuild_update,
 )
+from service.store.rebuild import BATCH, rebuild_in_batches
 from service.store.witnesses import WITNESSES_GRAPH, change_update, rebuild_witnesses_updates
 
 
@@ -177,6 +178,19 @@ class EmbeddedStore:
                 assert isinstance(rows, ox.QuerySolutions)
                 self._store.bulk_extend(ox.Quad(r[1], r[2], r[3], r[0]) for r in rows)
             self.generation += 1
+
+    def rebuild_derived_in_batches(
+        self, batch: int = BATCH, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """`ratsgraph derive`: the derived facts rebuilt ``batch`` resolutions per transaction
+        (`service.store.rebuild`), so memory follows the batch, not the store."""
+
+        def update(text: str) -> None:
+            with self._write_lock:
+                self._store.update(text)
+                self.generation += 1
+
+        return rebuild_in_batches(self.select, update, batch, progress)
 
     def computed_nquads(self) -> bytes:
         """The derived graph and its index graphs (not the witnesses) as N-Quads: what a bulk load

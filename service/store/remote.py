@@ -46,6 +46,7 @@ from service.store.base import (
     select_result_from_json,
 )
 from service.store.derived import DERIVED_GRAPH, INDEX_PREFIX, around, is_computed, rebuild_update
+from service.store.rebuild import BATCH, rebuild_in_batches
 from service.store.server_quirks import (
     SERVICE_DESCRIPTION_GRAPHS,
     ask_answer,
@@ -358,6 +359,13 @@ class RemoteStore:
         for update in rebuild_witnesses_updates(self.select):  # first: the status follows them
             self.update(update)
         self.update(rebuild_update())
+
+    def rebuild_derived_in_batches(
+        self, batch: int = BATCH, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """`ratsgraph derive`: one request per ``batch`` resolutions (`service.store.rebuild`):
+        the server holds one batch's changes at a time, not the whole derived graph's."""
+        return rebuild_in_batches(self.select, self.update, batch, progress)
 
     # -- inspection -------------------------------------------------------------------------
 
