@@ -172,6 +172,10 @@ def test_the_check_finds_a_stale_derived_graph_and_derive_repairs_it(tmp_path: P
     assert rebuilt.exit_code == 0, rebuilt.output
     assert rebuilt.stdout == f"derived facts recomputed in {location}: 11 points\n"
     assert runner.invoke(cli, ["check", "--store", str(location)]).exit_code == 0
+    whole = runner.invoke(cli, ["derive", "--store", str(location), "--batch", "0"])
+    assert whole.stdout == rebuilt.stdout  # one transaction, as before batches
+    wrong = runner.invoke(cli, ["derive", "--store", str(location), "--batch", "-1"])
+    assert (wrong.exit_code, wrong.output) == (2, "error: --batch must be 0 or more, got -1\n")
 
 
 def test_derive_in_batches_gives_what_one_whole_recomputation_gives(
