@@ -165,6 +165,35 @@ def test_a_quick_view_is_always_fresh_after_a_write(store: EmbeddedStore) -> Non
     assert cache.stale == 0
 
 
+def test_a_quick_view_queued_behind_the_refresh_is_computed_by_the_request_at_once(
+    store: EmbeddedStore,
+) -> None:
+    """After a write, the refresh queues the views' new answers behind one another; a visitor of
+    a quick view (no stale answer for it) does not wait for its turn in that queue: the request
+    computes it, once, and the queued computation is dropped."""
+    cache = ViewCache(8)
+    quick = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }"
+    before, _ = cache.answer(store, quick, stale_after_s=10.0)
+    load_paths(store, [BK], jobs=1)
+    with cache.background_held():  # the refresh's slots are all taken: its computation waits
+        queued = threading.Thread(
+            target=cache.answer, args=(store, quick), kwargs={"background": True}
+        )
+        queued.start()
+        while quick not in cache._computing:  # the refresh has queued it
+            time.sleep(0.01)
+        got: list[tuple[SelectResult, float | None]] = []
+        asker = threading.Thread(target=lambda: got.append(cache.answer(store, quick, 10.0)))
+        asker.start()
+        asker.join(30)  # it does not wait for the queue (which waits for this block to end)
+        assert got, "the request waited for the computation queued behind the refresh"
+    after, stale_since = got[0]
+    assert stale_since is None and count(after) > count(before)
+    queued.join(60)
+    assert cache.misses == 2  # the first answer and the request's: the queued one computed none
+    assert cache.answer(store, quick)[0] is after  # kept for this state
+
+
 def test_a_stale_view_answer_says_so_and_a_client_can_ask_for_the_fresh_one(
     tmp_path: Path,
 ) -> None:

@@ -59,6 +59,7 @@ class Computation:
     begun: float | None = None  # when it began computing (a background one may wait its turn)
     done: threading.Event = field(default_factory=threading.Event)
     entry: Entry | None = None  # set when it succeeded
+    taken: bool = False  # a request computes it, not the background work it was queued for
 
 
 class ViewCache:
@@ -168,6 +169,11 @@ class ViewCache:
                 target=self._compute, args=(store, query, running, True, compute), daemon=True,
                 name="view-compute",
             ).start()  # fmt: skip
+        if not mine and previous is None and self._take_over(running):
+            # queued behind other background work (the refresh after a write): computed here at
+            # once rather than after its turn, for all who wait for it
+            self._finish(store, query, running, compute)  # raises where it failed
+            return self._given(running.entry.result), None  # type: ignore[union-attr]
         if previous is not None:
             # wait only for an answer due within stale_after_s, judged by the last computation;
             # one still queued for its turn, or running past its time, is not to be waited for
@@ -203,15 +209,40 @@ class ViewCache:
         background: bool = False,
         compute: Callable[[], SelectResult] | None = None,
     ) -> None:
-        """Compute the shared answer, keep it, and wake those waiting for it (also when it fails)."""
-        try:
-            if background:
-                with self._background:
-                    running.begun = time.monotonic()
-                    running.entry = self._compute_entry(store, query, running.generation, compute)
-            else:
+        """Compute the shared answer, keep it, and wake those waiting for it (also when it fails).
+        A background one waits its turn; if a request took it over meanwhile (`_take_over`), that
+        request computes it instead."""
+        if not background:
+            running.begun = time.monotonic()
+            self._finish(store, query, running, compute)
+            return
+        with self._background:
+            with self._lock:
+                if running.taken:
+                    return
                 running.begun = time.monotonic()
-                running.entry = self._compute_entry(store, query, running.generation, compute)
+            self._finish(store, query, running, compute)
+
+    def _take_over(self, running: Computation) -> bool:
+        """Whether this request may compute an answer still queued behind other background work
+        (the refresh after a write) itself, at once: only one request may, and only before the
+        queued computation began."""
+        with self._lock:
+            if running.begun is not None or running.taken:
+                return False
+            running.taken = True
+            running.begun = time.monotonic()
+            return True
+
+    def _finish(
+        self,
+        store: Any,
+        query: str,
+        running: Computation,
+        compute: Callable[[], SelectResult] | None,
+    ) -> None:
+        try:
+            running.entry = self._compute_entry(store, query, running.generation, compute)
         except Exception as e:
             if threading.current_thread().name == "view-compute":  # nobody to raise it to
                 logging.getLogger(__name__).warning("view computation failed: %s", e)
@@ -228,7 +259,7 @@ class ViewCache:
     ) -> SelectResult:
         """Compute an answer in this thread, not shared: the shared computation is of an earlier
         state, or failed."""
-        return self._compute_entry(store, query, generation).result
+        return self._compute_entry(store, query, generation, compute).result
 
     def _compute_entry(
         self, store: Any, query: str, generation: Any, compute: Callable[[], SelectResult] | None
