@@ -120,11 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "VIEW_STALE_AFTER_S",
         0.05,
-        "After a write, nobody waits longer than this many seconds for a view's new answer "
-        "when it has a previous one: a view whose last computation took longer is answered at "
-        "once from its previous answer, marked stale, while the new one is computed; a quicker "
-        "one waits this long for it (0: always wait; a request with Cache-Control: no-cache "
-        "waits)",
+        "After a write, a view whose last computation took longer than this many seconds is "
+        "answered at once from its previous answer, marked stale, while the new one is computed "
+        "(0: always wait; a request with Cache-Control: no-cache waits)",
     ),
     Setting(
         "VIEW_WARM",

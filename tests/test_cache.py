@@ -165,34 +165,6 @@ def test_a_quick_view_is_always_fresh_after_a_write(store: EmbeddedStore) -> Non
     assert cache.stale == 0
 
 
-def test_after_a_write_nobody_waits_longer_than_stale_after_for_a_quick_views_new_answer(
-    store: EmbeddedStore,
-) -> None:
-    """A view quick to compute waits for its new answer after a write, but no longer than
-    ``stale_after_s``: when the machine is busy and the computation takes longer, the visitor
-    gets the previous answer, marked stale, and the next one the new answer."""
-    cache = ViewCache(8)
-    quick = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }"
-    busy = threading.Event()
-    busy.set()
-
-    def compute() -> SelectResult:
-        busy.wait(60)  # a busy machine: not before the test lets it
-        return store.select(quick)
-
-    before, _ = cache.answer(store, quick, stale_after_s=0.2, compute=compute)
-    load_paths(store, [BK], jobs=1)
-    busy.clear()
-    earlier, stale_since = cache.answer(store, quick, stale_after_s=0.2, compute=compute)
-    assert count(earlier) == count(before) and stale_since is not None
-    assert quick in cache._computing  # the new answer is still being computed
-    busy.set()
-    cache.wait_idle(quick)
-    fresh, stale_since = cache.answer(store, quick, stale_after_s=0.2, compute=compute)
-    assert stale_since is None and count(fresh) > count(before)
-    assert cache.misses == 2
-
-
 def test_a_quick_view_queued_behind_the_refresh_is_computed_by_the_request_at_once(
     store: EmbeddedStore,
 ) -> None:

@@ -12,13 +12,11 @@ After a write:
 * the answers most recently asked for are computed again in the background
   (`schedule_refresh`), so the next visitor usually finds them ready;
 * visitors asking meanwhile share that one computation instead of starting their own;
-* nobody waits longer than ``stale_after_s`` (seconds) for a view's new answer when a previous
-  one is at hand: a view whose last computation took longer is answered at once from its previous
-  answer, marked stale with the time it was computed, while the new one is computed (unless the
-  new one is due within ``stale_after_s``: then it waits for it); a quicker one has its new answer
-  computed at once (not queued behind the refresh) and waits that long for it, then gets the
-  previous one. The new one replaces it as soon as it is ready. A client that sends
-  ``Cache-Control: no-cache`` waits for the fresh answer (`answer(..., stale_after_s=None)`).
+* a view whose last computation took longer than ``stale_after_s`` (seconds; on a large store) is
+  answered at once from its previous answer, marked stale with the time it was computed, while
+  the new one is computed (unless the new one is due within ``stale_after_s``: then it waits for
+  it); the new one replaces it as soon as it is ready. A client that
+  sends ``Cache-Control: no-cache`` waits for the fresh answer (`answer(..., stale_after_s=None)`).
 """
 
 from __future__ import annotations
@@ -158,9 +156,8 @@ class ViewCache:
             if running is None:
                 running = self._computing[query] = Computation(generation)
         previous = entry if stale_after_s is not None and entry is not None else None
-        # a quick view (its last computation took no longer than stale_after_s): its new answer
-        # is computed at once, not queued behind background work, and waited for that long
-        quick = previous is not None and previous.cost_s <= stale_after_s  # type: ignore[operator]
+        if previous is not None and previous.cost_s <= stale_after_s:
+            previous = None  # a quick view: waiting for its fresh answer costs less than staleness
         if running.generation != generation:  # an earlier state's answer is still being computed
             if previous is not None:
                 return self._stale(previous)
@@ -169,26 +166,20 @@ class ViewCache:
             self._compute(store, query, running, background, compute)  # here, under its limit
         elif mine:
             threading.Thread(
-                target=self._compute, args=(store, query, running, not quick, compute),
-                daemon=True, name="view-compute",
-            ).start()  # fmt: skip
-        elif self._take_over(running):
-            # queued behind other background work (the refresh after a write): computed at once
-            # rather than after its turn, for all who wait for it
-            if previous is None:
-                self._finish(store, query, running, compute)  # raises where it failed
-                return self._given(running.entry.result), None  # type: ignore[union-attr]
-            threading.Thread(
-                target=self._finish, args=(store, query, running, compute), daemon=True,
+                target=self._compute, args=(store, query, running, True, compute), daemon=True,
                 name="view-compute",
             ).start()  # fmt: skip
+        if not mine and previous is None and self._take_over(running):
+            # queued behind other background work (the refresh after a write): computed here at
+            # once rather than after its turn, for all who wait for it
+            self._finish(store, query, running, compute)  # raises where it failed
+            return self._given(running.entry.result), None  # type: ignore[union-attr]
         if previous is not None:
             # wait only for an answer due within stale_after_s, judged by the last computation;
             # one still queued for its turn, or running past its time, is not to be waited for
             begun = running.begun
             due_in = -1.0 if begun is None else begun + previous.cost_s - time.monotonic()
-            wait = stale_after_s if quick or 0 < due_in <= stale_after_s else 0
-            if not running.done.wait(wait):
+            if not running.done.wait(stale_after_s if 0 < due_in <= stale_after_s else 0):
                 return self._stale(previous)
         running.done.wait()  # bounded: the computation has its own time limit
         if running.entry is None:  # it failed (its error went to the thread that computed it)
