@@ -121,12 +121,14 @@ class NamedQuery:
             terms.append(term)
         blocks = [f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"] if names else []
         blocks += [self._values_block(name, raws) for name, raws in many.items()]
-        if not blocks:
-            return text
-        block = "\n  ".join(blocks)
+        return self._with_values(text, blocks) if blocks else text
+
+    def _with_values(self, text: str, blocks: Sequence[str]) -> str:
+        """``text`` with the VALUES blocks placed at the start of its first WHERE clause."""
         match = _WHERE.search(text)
         if not match:
             raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
+        block = "\n  ".join(blocks)
         return f"{text[: match.end()]}\n  {block}\n{text[match.end() :]}"
 
     def _values_block(self, name: str, values: Sequence[str]) -> str:
@@ -139,11 +141,7 @@ class NamedQuery:
 
     def bind_many(self, name: str, values: list[str]) -> str:
         """The query with one parameter bound to many values (e.g. every IRI on a page for labels)."""
-        block = self._values_block(name, values)
-        match = _WHERE.search(self.text)
-        if not match:
-            raise ValueError(f"{self.path}: no WHERE clause to bind parameters into")
-        return f"{self.text[: match.end()]}\n  {block}\n{self.text[match.end() :]}"
+        return self._with_values(self.text, [self._values_block(name, values)])
 
 
 def to_term(param: Param, raw: str, view: str) -> ox.NamedNode | ox.Literal:

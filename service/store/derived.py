@@ -67,6 +67,7 @@ _D = f"<{DERIVED_GRAPH}>"
 # (format 2: one resolution index graph per year). A store derived by an older version is answered
 # from the assertions, correctly and slowly, until `ratsgraph derive` rebuilds it.
 FORMAT = 2
+SHAPE = f"{_D} <{DERIVED_NS}format> {FORMAT}"  # the marker, in the derived graph
 FORMAT_PROBE = f"SELECT ?format WHERE {{ GRAPH {_D} {{ {_D} <{DERIVED_NS}format> ?format }} }}"
 PREFIXES = (
     "PREFIX rb: <https://w3id.org/ratsgraph/ontology#>\n"
@@ -301,7 +302,7 @@ _DROP_EMPTY = f"""DELETE {{ GRAPH {_D} {{ ?g ?p ?o }} }} WHERE {{
 
 # the shape marker, written with the first derived facts of a store (it has none before this write)
 _FORMAT_IF_NEW = (
-    f"INSERT {{ GRAPH {_D} {{ {_D} rbd:format {FORMAT} }} }} WHERE {{\n"
+    f"INSERT {{ GRAPH {_D} {{ {SHAPE} }} }} WHERE {{\n"
     f"  FILTER NOT EXISTS {{ GRAPH {_D} {{ ?s ?p ?o }} }} }}"
 )
 
@@ -396,7 +397,7 @@ def rebuild_update() -> str:
         + _DROP_INDEXES
         + " ;\n"
         + f"DROP SILENT GRAPH {_D} ;\n"
-        + f"INSERT DATA {{ GRAPH {_D} {{ {_D} rbd:format {FORMAT} }} }} ;\n"
+        + f"INSERT DATA {{ GRAPH {_D} {{ {SHAPE} }} }} ;\n"
         + _INSERT
         + "WHERE {\n  "
         + _LATEST % {"scope": ""}
@@ -426,7 +427,7 @@ def rebuild_constructs() -> list[str]:
     graphs' quads. One update holding every fact would keep them all in memory until it commits."""
     points = _INSERT + "WHERE {\n  " + _LATEST % {"scope": ""} + "\n}"
     later = (_TASKS, _DEADLINES, _REPORTS, _RESOLUTIONS)
-    shape = PREFIXES + f"CONSTRUCT {{ {_D} rbd:format {FORMAT} }} WHERE {{}}"
+    shape = PREFIXES + f"CONSTRUCT {{ {SHAPE} }} WHERE {{}}"
     return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in later))] + [shape]
 
 

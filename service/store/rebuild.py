@@ -7,7 +7,7 @@ batch of resolutions at a time: each batch is one transaction, so every resoluti
 either the old or the new ones, never half, and memory follows the batch, not the store. Before
 the batches, whatever the derived graph holds that no resolution owns (a mark left by an
 interrupted write, facts of an older shape) is dropped; after them, the shape marker is set, so
-views read the rebuilt facts (`derived.FORMAT`).
+views read the rebuilt facts (`derived.FORMAT`, `derived.SHAPE`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from service.store.base import SelectResult
-from service.store.derived import DERIVED_GRAPH, FORMAT, PREFIXES, recompute_marked_update
+from service.store.derived import DERIVED_GRAPH, PREFIXES, SHAPE, recompute_marked_update
 from service.store.witnesses import rebuild_witnesses_updates
 
 BATCH = 2000  # resolutions per transaction; ~250 MB of changes at 100,000 resolutions
@@ -38,7 +38,7 @@ _UNOWNED = f"""DELETE {{ GRAPH {_D} {{ ?s ?p ?o }} }} WHERE {{
   FILTER NOT EXISTS {{ GRAPH {_D} {{ ?s a ?kind }} }}
 }}"""
 _SHAPE = f"""DELETE WHERE {{ GRAPH {_D} {{ {_D} rbd:format ?f }} }} ;
-INSERT DATA {{ GRAPH {_D} {{ {_D} rbd:format {FORMAT} }} }}"""
+INSERT DATA {{ GRAPH {_D} {{ {SHAPE} }} }}"""
 
 
 def batch_update(resolutions: list[str]) -> str:

@@ -136,8 +136,9 @@ class ViewCache:
         by its keys in two or three queries; ``query`` is then its key): kept, so that the refresh
         after a write computes it again too."""
         generation = getattr(store, "generation", None)
+        how = compute or (lambda: store.select(query))
         if generation is None or self.size <= 0:
-            return (compute() if compute else store.select(query)), None
+            return how(), None
         with self._lock:
             self._recent[query] = None
             self._recent.move_to_end(query)
@@ -161,18 +162,18 @@ class ViewCache:
         if running.generation != generation:  # an earlier state's answer is still being computed
             if previous is not None:
                 return self._stale(previous)
-            return self._given(self._compute_alone(store, query, generation, compute)), None
+            return self._given(self._compute_alone(store, query, generation, how)), None
         if mine and previous is None:
-            self._compute(store, query, running, background, compute)  # here, under its limit
+            self._compute(store, query, running, background, how)  # here, under its limit
         elif mine:
             threading.Thread(
-                target=self._compute, args=(store, query, running, True, compute), daemon=True,
+                target=self._compute, args=(store, query, running, True, how), daemon=True,
                 name="view-compute",
             ).start()  # fmt: skip
         if not mine and previous is None and self._take_over(running):
             # queued behind other background work (the refresh after a write): computed here at
             # once rather than after its turn, for all who wait for it
-            self._finish(store, query, running, compute)  # raises where it failed
+            self._finish(store, query, running, how)  # raises where it failed
             return self._given(running.entry.result), None  # type: ignore[union-attr]
         if previous is not None:
             # wait only for an answer due within stale_after_s, judged by the last computation;
@@ -183,7 +184,7 @@ class ViewCache:
                 return self._stale(previous)
         running.done.wait()  # bounded: the computation has its own time limit
         if running.entry is None:  # it failed (its error went to the thread that computed it)
-            return self._given(self._compute_alone(store, query, generation, compute)), None
+            return self._given(self._compute_alone(store, query, generation, how)), None
         if not mine:
             with self._lock:
                 self.hits += 1
@@ -206,22 +207,22 @@ class ViewCache:
         store: Any,
         query: str,
         running: Computation,
-        background: bool = False,
-        compute: Callable[[], SelectResult] | None = None,
+        background: bool,
+        how: Callable[[], SelectResult],
     ) -> None:
         """Compute the shared answer, keep it, and wake those waiting for it (also when it fails).
         A background one waits its turn; if a request took it over meanwhile (`_take_over`), that
         request computes it instead."""
         if not background:
             running.begun = time.monotonic()
-            self._finish(store, query, running, compute)
+            self._finish(store, query, running, how)
             return
         with self._background:
             with self._lock:
                 if running.taken:
                     return
                 running.begun = time.monotonic()
-            self._finish(store, query, running, compute)
+            self._finish(store, query, running, how)
 
     def _take_over(self, running: Computation) -> bool:
         """Whether this request may compute an answer still queued behind other background work
@@ -239,10 +240,10 @@ class ViewCache:
         store: Any,
         query: str,
         running: Computation,
-        compute: Callable[[], SelectResult] | None,
+        how: Callable[[], SelectResult],
     ) -> None:
         try:
-            running.entry = self._compute_entry(store, query, running.generation, compute)
+            running.entry = self._compute_entry(store, query, running.generation, how)
         except Exception as e:
             if threading.current_thread().name == "view-compute":  # nobody to raise it to
                 logging.getLogger(__name__).warning("view computation failed: %s", e)
@@ -255,17 +256,18 @@ class ViewCache:
             running.done.set()
 
     def _compute_alone(
-        self, store: Any, query: str, generation: Any, compute: Callable[[], SelectResult] | None
+        self, store: Any, query: str, generation: Any, how: Callable[[], SelectResult]
     ) -> SelectResult:
         """Compute an answer in this thread, not shared: the shared computation is of an earlier
         state, or failed."""
-        return self._compute_entry(store, query, generation, compute).result
+        return self._compute_entry(store, query, generation, how).result
 
     def _compute_entry(
-        self, store: Any, query: str, generation: Any, compute: Callable[[], SelectResult] | None
+        self, store: Any, query: str, generation: Any, how: Callable[[], SelectResult]
     ) -> Entry:
+        """Compute with ``how`` (``store.select(query)`` unless the caller gave another way)."""
         started = time.monotonic()
-        result = compute() if compute is not None else store.select(query)
+        result = how()
         entry = Entry(generation, result, time.time(), time.monotonic() - started)
         self._keep(query, entry, getattr(store, "generation", None))
         return entry

@@ -183,27 +183,31 @@ def read_page_by_keys(
     def key(row: Any) -> tuple[str, str, str]:
         return (row["key"].value, row["paper"].value, row["number"].value)
 
+    def rows(entries: list[str], skip: int) -> SelectResult:
+        text = rows_q.bind(scoped(rows_q), many={"entry": entries})
+        return cache.select(store, f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size) + 1}")
+
     # 1. where the page lies: its first row and the one after it (which tells that more follow)
     counts = cache.select(store, counts_q.bind(scoped(counts_q))).rows
     first_row, last_row = page.offset, page.offset + page.size
-    before, seen, dates = 0, 0, []
+    before, seen, first_date, last_date = 0, 0, None, None
     for row in counts:
         n = int(row["n"].value)
         if seen + n > first_row and seen <= last_row:
-            if not dates:
-                before = seen
-            dates.append(row["key"].value)
+            if first_date is None:
+                first_date, before = row["key"].value, seen
+            last_date = row["key"].value
         seen += n
-    if not dates:  # past the last row
-        return cache.select(store, rows_q.bind(scoped(rows_q), many={"entry": []}))
+    if first_date is None or last_date is None:  # past the last row
+        return rows([], 0)
     # 2. the entries of those dates; the page starts at ``at`` among them
-    low, high = sorted((dates[0], dates[-1]))
+    low, high = sorted((first_date, last_date))
     listed = cache.select(store, keys_q.bind({**scoped(keys_q), "low": low, "high": high})).rows
     at = first_row - before
     inside = listed[at : at + page.size]
     after = listed[at + page.size] if at + page.size < len(listed) else None
     if not inside:  # the index changed between the two steps (a write): nothing to show
-        return cache.select(store, rows_q.bind(scoped(rows_q), many={"entry": []}))
+        return rows([], 0)
     # 3. the page's entries, widened to whole runs of equal keys at either end
     start, end = at, at + len(inside)
     while start > 0 and key(listed[start - 1]) == key(inside[0]):
@@ -213,8 +217,7 @@ def read_page_by_keys(
     entries = [row["entry"].value for row in listed[start:end]]
     if after is not None and key(after) != key(inside[-1]):
         entries.append(after["entry"].value)  # sorts after the page: tells that more follow
-    text = rows_q.bind(scoped(rows_q), many={"entry": entries})
-    return cache.select(store, f"{text}\nOFFSET {int(at - start)} LIMIT {int(page.size) + 1}")
+    return rows(entries, at - start)
 
 
 @dataclass(frozen=True)
