@@ -44,6 +44,8 @@ PAGED = [
     ("open-points", {}),
     ("status-reports", {}),
     ("status-reports", {"committee": "Jugendhilfeausschuss"}),
+    ("resolution", {}),
+    ("resolution", {"body": "dresden"}),
 ]
 
 
@@ -231,6 +233,7 @@ def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
         ("/views/open-points.json?actor=Oberbürgermeister&", "openDeadline"),
         ("/views/overdue.json?", "openDeadline"),
         ("/views/status-reports.json?", "reportDate"),
+        ("/views/resolution.json?", "sessionDate"),
     ],
 )
 def test_pages_come_from_the_index_graphs(loaded: Store, url: str, key: str) -> None:
@@ -276,3 +279,41 @@ def test_after_a_write_a_page_read_by_its_keys_is_given_from_before_it_until_the
         assert stale.get_json()["rows"] == []
     fresh = client.get(url, headers={"Cache-Control": "no-cache"}).get_json()
     assert (fresh["rows"], fresh["stale"]) == ([], False)
+
+
+def test_resolution_pages_take_more_dates_when_the_first_ones_give_no_rows(
+    fresh_store: Store, documents: Path, tmp_path: Path
+) -> None:
+    """The resolution view's pages come from whole session dates of resolutions, as many as the
+    page has rows: resolutions on a paper without any point (here four, loaded as RDF, at the
+    earliest sessions and at one without a date, which the view lists first) give no rows, so
+    the page takes further dates until it is full; pages equal the whole answer cut."""
+    lines = ["@prefix rb: <https://w3id.org/ratsgraph/ontology#> .",
+             "@prefix dct: <http://purl.org/dc/terms/> .",
+             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."]  # fmt: skip
+    base = "https://w3id.org/ratsgraph/id/dresden"
+    for i, day in enumerate(["1990-01-02", "1990-01-02", "1990-01-03", None]):
+        dated = f' ; dct:date "{day}"^^xsd:date' if day else ""
+        lines.append(
+            f"<{base}/resolution/empty{i}> a rb:Resolution ; rb:body <{base}> ;"
+            f' rb:decidesOn [ dct:identifier "V{i:04d}/90" ] ;'
+            f' rb:session [ rb:sessionNumber "SR/{i:03d}/1990"{dated} ] .'
+        )
+    rdf = tmp_path / "without-points.ttl"
+    rdf.write_text("\n".join(lines), encoding="utf-8")
+    assert all(r.ok for r in load_paths(fresh_store, [documents, rdf]))
+    app = create_app({"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}, store=fresh_store)
+    client = app.test_client()
+    for args in ({}, {"body": "dresden"}):
+        whole = client.get("/views/resolution.json", query_string={**args, "_size": 10000})
+        whole = whole.get_json()["rows"]
+        assert len(whole) > 7 and not any(row["vorlage"].endswith("/90") for row in whole)
+        with app.app_context():  # the session index has them, first
+            counts = load_queries(QUERIES_DIR / "derived")["resolution-page-counts"]
+            first = cached_select(counts.bind({})).rows[:3]
+        # (one more without a session date among the documents)
+        assert [(r["key"].value, int(r["n"].value)) for r in first] == [
+            ("0001-01-01", 2), ("1990-01-02", 2), ("1990-01-03", 1)
+        ]  # fmt: skip
+        for size in (1, 2, 5):
+            assert walk(client, "resolution", args, size) == whole

@@ -31,12 +31,15 @@ is found without reading every row (`queries/derived/`): a **task** per point an
 (open-points, actor-summary), a **deadline** per point and deadline its delegations or the
 point set (overdue), a **report** entry per status assertion and committee (status-reports)
 and a **resolution** entry per resolution, committee and year with its counts of points tasking
-someone and of those open (committee-years), each with its resolution, and its key: the task's status and first
+someone and of those open (committee-years) and a **session** entry per resolution on a paper
+(the resolution view, by session date), each with its resolution, and its key: the task's status and first
 deadline (open tasks only: `rbd:openDeadline`, 9999-12-31 for none), the deadline (open points
 only), the status date (`rbd:reportDate`), each followed by the paper and point number
 (`rbd:paper`, `rbd:number`) as the views sort. Those keys are copied into small **index graphs**
 (`<derived>/tasks?actor=…&body=…`, one per actor and council, `<derived>/deadlines?body=…`,
-`<derived>/reports?committee=…&body=…`, `<derived>/resolutions?committee=…&body=…&year=…`), where a view reads them in one sequential
+`<derived>/reports?committee=…&body=…`, `<derived>/resolutions?committee=…&body=…&year=…`,
+`<derived>/sessions?body=…`; their rules: `service.store.derived_indexes`), where a view reads
+them in one sequential
 scan: dates and short strings are stored inline by Oxigraph, so sorting them needs no lookup,
 where sorting a 16-byte key string needed one per comparison (45,000 tasks of one actor: 4 s
 against 0.5 s). An index graph is described in the derived graph (`a rbd:TaskIndex`,
@@ -46,13 +49,17 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from service.store.derived_indexes import (
+    DERIVED_GRAPH,
+    DERIVED_NS,
+    INDEX_KEYS,
+    INDEX_KINDS,
+    INDEX_PREFIX,
+    RULES,
+)
 from service.store.witnesses import WITNESSES_GRAPH, WITNESSES_NS
 
-DERIVED_GRAPH = "https://w3id.org/ratsgraph/graph/derived"
-DERIVED_NS = "https://w3id.org/ratsgraph/derived#"
-# index graphs (see above) and the derived nodes' IRIs: under the derived graph's own IRI space
-INDEX_PREFIX = DERIVED_GRAPH + "/"
-_NODE = "https://w3id.org/ratsgraph/derived/"
+__all__ = ["DERIVED_GRAPH", "DERIVED_NS", "INDEX_PREFIX"]
 
 
 def is_computed(graph_iri: str) -> bool:
@@ -63,10 +70,10 @@ def is_computed(graph_iri: str) -> bool:
 
 _D = f"<{DERIVED_GRAPH}>"
 # The shape of the derived facts and index graphs, kept in the derived graph (``<derived>
-# rbd:format 2``): views read the derived facts only when they have the shape this version writes
-# (format 2: one resolution index graph per year). A store derived by an older version is answered
+# rbd:format 3``): views read the derived facts only when they have the shape this version writes
+# (format 2: one resolution index graph per year; 3: the session index graphs). A store derived by an older version is answered
 # from the assertions, correctly and slowly, until `ratsgraph derive` rebuilds it.
-FORMAT = 2
+FORMAT = 3
 SHAPE = f"{_D} <{DERIVED_NS}format> {FORMAT}"  # the marker, in the derived graph
 FORMAT_PROBE = f"SELECT ?format WHERE {{ GRAPH {_D} {{ {_D} <{DERIVED_NS}format> ?format }} }}"
 PREFIXES = (
@@ -132,172 +139,17 @@ _MARK = f"""INSERT {{ GRAPH {_D} {{ ?stale rbd:stale true }} }} WHERE {{
   UNION {{ GRAPH %(graph)s {{ ?a rb:statusOf ?pt }} ?pt eli:is_part_of ?stale }}
 }}"""
 
-# an open entry's keys after its date, as the views sort (paper number, then point number; -1
-# where the point has none, as the views put those first): copied into the index graphs beside
-# the date, they let a page's first and last entries be found in one scan of a graph (both are
-# stored inline by Oxigraph), and so the entries between them, however many share a date
-_SORT_KEYS = """BIND (IF(BOUND(?open), ?paper, ?none) AS ?open_paper)
-  BIND (IF(BOUND(?open), COALESCE(?number, -1), ?none) AS ?open_number)"""
-
-# the tasks of the points in scope: one per point and actor tasked, as open-points lists them (a
-# point of a resolution with a paper number, its status from the facts just computed); its key is
-# the first deadline of its delegations, 9999-12-31 for none (open-points' order), kept as
-# rbd:openDeadline while the point is not "umgesetzt"
-_TASKS = f"""INSERT {{ GRAPH {_D} {{
-    ?task rbd:resolution ?resolution ; rbd:point ?point ; rbd:actor ?actor ; rbd:index ?g ;
-          rbd:taskStatus ?status ; rbd:openDeadline ?open ; rbd:paper ?open_paper ;
-          rbd:number ?open_number .
-    ?g a rbd:TaskIndex ; rbd:actor ?actor ; rbd:body ?body }} }}
-WHERE {{
-  {{
-    SELECT ?resolution ?point ?actor ?status (MIN(?dl) AS ?first) (SAMPLE(?b) AS ?body)
-           (MIN(?v) AS ?paper) (MIN(?n) AS ?number) WHERE {{
-      %(scope)s
-      ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d a rb:Delegation ; rb:actor ?actor .
-      # looked up here: joined after the grouping, the whole derived graph was read per write
-      GRAPH {_D} {{ ?point rbd:status ?status }}
-      OPTIONAL {{ ?d rb:deadline ?dl }}
-      OPTIONAL {{ ?resolution rb:body ?b }}
-      OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
-      OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
-    }}
-    GROUP BY ?resolution ?point ?actor ?status
-  }}
-  BIND (COALESCE(?first, "9999-12-31"^^xsd:date) AS ?key)
-  # open-points lists only points of resolutions on a paper: only theirs count for its pages
-  BIND (IF(?status != "umgesetzt" && BOUND(?paper), ?key, ?none) AS ?open)
-  {_SORT_KEYS}
-  BIND (IRI(CONCAT("{INDEX_PREFIX}tasks?actor=", ENCODE_FOR_URI(STR(?actor)),
-                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
-  BIND (IRI(CONCAT("{_NODE}task?point=", ENCODE_FOR_URI(STR(?point)), "&actor=",
-                   ENCODE_FOR_URI(STR(?actor)))) AS ?task)
-}}"""
-
-# the deadlines of the open points in scope, as overdue lists them: each deadline of the point's
-# delegations, or the point's own where no delegation has one
-_DEADLINES = f"""INSERT {{ GRAPH {_D} {{
-    ?node rbd:resolution ?resolution ; rbd:point ?point ; rbd:index ?g ; rbd:openDeadline ?deadline ;
-          rbd:paper ?open_paper ; rbd:number ?open_number .
-    ?g a rbd:DeadlineIndex ; rbd:body ?body }} }}
-WHERE {{
-  {{
-    SELECT ?resolution ?point ?deadline ?status (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
-           (MIN(?n) AS ?number) WHERE {{
-      # the scope inside each branch: a UNION is evaluated on its own, and with the scope outside
-      # it read every point's deadlines (and a per-row NOT EXISTS over every delegation: 3-4 s a
-      # write at 10,000 resolutions)
-      {{ %(scope)s
-         ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d rb:deadline ?deadline }}
-      UNION
-      {{ %(scope)s
-         ?point eli:is_part_of ?resolution ; rb:deadline ?deadline .
-         OPTIONAL {{ ?point rb:delegation ?d2 . ?d2 rb:deadline ?x }} FILTER (!BOUND(?x)) }}
-      GRAPH {_D} {{ ?point rbd:status ?status }}
-      OPTIONAL {{ ?resolution rb:body ?b }}
-      # in the grouped pattern, not FILTER EXISTS (per row: 58 s at 10,000 resolutions) nor a
-      # subquery over every resolution (evaluated whole at every write)
-      OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
-      OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
-    }}
-    GROUP BY ?resolution ?point ?deadline ?status
-  }}
-  FILTER (BOUND(?paper))  # overdue lists only points of resolutions on a paper
-  FILTER (?status != "umgesetzt")
-  BIND (?deadline AS ?open)
-  {_SORT_KEYS}
-  BIND (IRI(CONCAT("{INDEX_PREFIX}deadlines", IF(BOUND(?body), CONCAT("?body=",
-                   ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
-  BIND (IRI(CONCAT("{_NODE}deadline?point=", ENCODE_FOR_URI(STR(?point)), "&date=",
-                   ENCODE_FOR_URI(STR(?deadline)))) AS ?node)
-}}"""
-
-# the status assertions on the points in scope, as status-reports lists them: one entry per
-# assertion and committee that passed its resolution (on a paper), keyed by its status date
-# (0001-01-01 for none: the view lists those last, newest first), paper and point number
-_REPORTS = f"""INSERT {{ GRAPH {_D} {{
-    ?node rbd:resolution ?resolution ; rbd:point ?point ; rbd:assertion ?a ; rbd:index ?g ;
-          rbd:reportDate ?key ; rbd:paper ?open_paper ; rbd:number ?open_number .
-    ?g a rbd:ReportIndex ; rbd:committee ?committee ; rbd:body ?body }} }}
-WHERE {{
-  {{
-    SELECT ?resolution ?point ?a ?committee (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
-           (MIN(?n) AS ?number) (MIN(?sd) AS ?date) WHERE {{
-      %(scope)s
-      ?point eli:is_part_of ?resolution . ?resolution a rb:Resolution ; eli:passed_by ?committee .
-      ?a rb:statusOf ?point ; rb:reportedIn ?report ; rb:status/skos:notation ?status .
-      ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v .
-      OPTIONAL {{ ?a rb:asOf ?sd }}
-      OPTIONAL {{ ?resolution rb:body ?b }}
-      OPTIONAL {{ ?point eli:number ?num BIND (xsd:integer(?num) AS ?n) }}
-    }}
-    GROUP BY ?resolution ?point ?a ?committee
-  }}
-  BIND (COALESCE(?date, "0001-01-01"^^xsd:date) AS ?key)
-  BIND (?key AS ?open)
-  {_SORT_KEYS}
-  BIND (IRI(CONCAT("{INDEX_PREFIX}reports?committee=", ENCODE_FOR_URI(STR(?committee)),
-                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
-  BIND (IRI(CONCAT("{_NODE}report?assertion=", ENCODE_FOR_URI(STR(?a)), "&point=",
-                   ENCODE_FOR_URI(STR(?point)), "&committee=", ENCODE_FOR_URI(STR(?committee))))
-        AS ?node)
-}}"""
-
-# the resolutions in scope, as committee-years counts them: an entry per resolution, committee
-# that passed it and year it was taken in (its document date, else its session's, else 1 January
-# of its session number's year), with how many of its points task someone and how many of those
-# are not implemented (by the points' facts just computed)
-_RESOLUTIONS = f"""INSERT {{ GRAPH {_D} {{
-    ?node rbd:resolution ?resolution ; rbd:index ?g ; rbd:year ?year ;
-          rbd:taskedPoints ?tasked ; rbd:openPoints ?open .
-    ?g a rbd:ResolutionIndex ; rbd:committee ?committee ; rbd:body ?body ; rbd:year ?year }} }}
-WHERE {{
-  {{
-    SELECT ?resolution ?committee ?year (SAMPLE(?b) AS ?body) (COUNT(DISTINCT ?p) AS ?tasked)
-           (COUNT(DISTINCT ?o) AS ?open) WHERE {{
-      %(scope)s
-      ?resolution a rb:Resolution ; eli:passed_by ?committee .
-      OPTIONAL {{ ?resolution rb:session ?z . ?z rb:sessionNumber ?s OPTIONAL {{ ?z dct:date ?sdate }} }}
-      OPTIONAL {{ ?resolution eli:date_document ?decided }}
-      BIND (COALESCE(?decided, ?sdate,
-                     xsd:date(CONCAT(REPLACE(STR(?s), "^.*/", ""), "-01-01"))) AS ?day)
-      FILTER (BOUND(?day))
-      BIND (YEAR(?day) AS ?year)
-      OPTIONAL {{ ?resolution rb:body ?b }}
-      # one pattern, then single-pattern OPTIONALs: looked up per point, where one OPTIONAL of
-      # three patterns made Oxigraph read every point of the store at every write
-      OPTIONAL {{
-        ?p eli:is_part_of ?resolution .
-        OPTIONAL {{ ?p rb:delegation ?d }}
-        OPTIONAL {{ GRAPH {_D} {{ ?p rbd:status ?st }} }}
-        FILTER (BOUND(?d) && BOUND(?st))
-        BIND (IF(?st != "umgesetzt", ?p, ?none) AS ?o)
-      }}
-    }}
-    GROUP BY ?resolution ?committee ?year
-  }}
-  BIND (IRI(CONCAT("{INDEX_PREFIX}resolutions?committee=", ENCODE_FOR_URI(STR(?committee)),
-                   IF(BOUND(?body), CONCAT("&body=", ENCODE_FOR_URI(STR(?body))), ""),
-                   "&year=", STR(?year))) AS ?g)
-  BIND (IRI(CONCAT("{_NODE}resolution?resolution=", ENCODE_FOR_URI(STR(?resolution)),
-                   "&committee=", ENCODE_FOR_URI(STR(?committee)), "&year=", STR(?year))) AS ?node)
-}}"""
-
 _MARKED = f"GRAPH {_D} {{ ?resolution rbd:stale true }}"
 
-# the keys copied into the index graphs; the copies of the marked resolutions' nodes taken out
-_INDEX_KEYS = (
-    "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:reportDate, rbd:paper, rbd:number,"
-    " rbd:year, rbd:taskedPoints, rbd:openPoints))"
-)
+# the copies of the marked resolutions' index entries taken out
 _COPY_MARKED = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
-  ?stale rbd:stale true . ?node rbd:resolution ?stale ; rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
+  ?stale rbd:stale true . ?node rbd:resolution ?stale ; rbd:index ?g ; ?p ?o {INDEX_KEYS} }} }}"""
 _UNCOPY_MARKED = f"""DELETE {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{
   GRAPH {_D} {{ ?stale rbd:stale true . ?node rbd:resolution ?stale ; rbd:index ?g }}
   GRAPH ?g {{ ?node ?p ?o }} }}"""
 # an index graph whose last entry went is no longer described
 _DROP_EMPTY = f"""DELETE {{ GRAPH {_D} {{ ?g ?p ?o }} }} WHERE {{
-  GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex,
-                      rbd:ResolutionIndex))
+  GRAPH {_D} {{ ?g a ?kind . ?g ?p ?o }} {INDEX_KINDS}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?ip ?io }} }} }}"""
 
 # the shape marker, written with the first derived facts of a store (it has none before this write)
@@ -314,14 +166,7 @@ _RECOMPUTE_MARKED = (
     + "WHERE {\n  "
     + _LATEST % {"scope": f"GRAPH {_D} {{ ?stale rbd:stale true }} ?point eli:is_part_of ?stale ."}
     + "\n} ;\n"
-    + _TASKS % {"scope": _MARKED}
-    + " ;\n"
-    + _DEADLINES % {"scope": _MARKED}
-    + " ;\n"
-    + _REPORTS % {"scope": _MARKED}
-    + " ;\n"
-    + _RESOLUTIONS % {"scope": _MARKED}
-    + " ;\n"
+    + "".join(rule % {"scope": _MARKED} + " ;\n" for rule in RULES)
     + _COPY_MARKED
     + " ;\n"
     + _DROP_EMPTY
@@ -382,10 +227,9 @@ def after_new_graph_update(graph_iri: str, witnesses: str = "") -> str:
 
 
 _COPY_ALL = f"""INSERT {{ GRAPH ?g {{ ?node ?p ?o }} }} WHERE {{ GRAPH {_D} {{
-  ?node rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
+  ?node rbd:index ?g ; ?p ?o {INDEX_KEYS} }} }}"""
 _DROP_INDEXES = f"""DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
-  GRAPH {_D} {{ ?g a ?kind }} FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex,
-                      rbd:ResolutionIndex))
+  GRAPH {_D} {{ ?g a ?kind }} {INDEX_KINDS}
   GRAPH ?g {{ ?s ?p ?o }} }}"""
 
 
@@ -402,14 +246,7 @@ def rebuild_update() -> str:
         + "WHERE {\n  "
         + _LATEST % {"scope": ""}
         + "\n} ;\n"
-        + _TASKS % {"scope": ""}
-        + " ;\n"
-        + _DEADLINES % {"scope": ""}
-        + " ;\n"
-        + _REPORTS % {"scope": ""}
-        + " ;\n"
-        + _RESOLUTIONS % {"scope": ""}
-        + " ;\n"
+        + "".join(rule % {"scope": ""} + " ;\n" for rule in RULES)
         + _COPY_ALL
     )
 
@@ -426,13 +263,12 @@ def rebuild_constructs() -> list[str]:
     facts), for a bulk load to stream in without a transaction; then `INDEX_ROWS` gives the index
     graphs' quads. One update holding every fact would keep them all in memory until it commits."""
     points = _INSERT + "WHERE {\n  " + _LATEST % {"scope": ""} + "\n}"
-    later = (_TASKS, _DEADLINES, _REPORTS, _RESOLUTIONS)
     shape = PREFIXES + f"CONSTRUCT {{ {SHAPE} }} WHERE {{}}"
-    return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in later))] + [shape]
+    return [_as_construct(u) for u in (points, *(u % {"scope": ""} for u in RULES))] + [shape]
 
 
 INDEX_ROWS = (
     PREFIXES
     + f"""SELECT ?g ?node ?p ?o WHERE {{ GRAPH {_D} {{
-  ?node rbd:index ?g ; ?p ?o {_INDEX_KEYS} }} }}"""
+  ?node rbd:index ?g ; ?p ?o {INDEX_KEYS} }} }}"""
 )

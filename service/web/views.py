@@ -28,7 +28,17 @@ from service.queries import QUERIES_DIR, NamedQuery, get_query, load_queries
 from service.store import SelectResult, Term
 from service.store.derived import FORMAT, FORMAT_PROBE
 from service.store.view_cache import ViewCache
-from service.web import charts, feeds, get_store, i18n, paging, view_page, view_params, view_table
+from service.web import (
+    charts,
+    feeds,
+    get_store,
+    i18n,
+    page_reads,
+    paging,
+    view_page,
+    view_params,
+    view_table,
+)
 from service.web.encode import csv_chunks, plain_rows, to_json
 from service.web.errors import wants_json
 from service.web.resource_links import labels_for
@@ -121,8 +131,9 @@ def _page_by_keys(
     query: NamedQuery, values: dict[str, str], bound: str, page: paging.Page, wanted: TableArgs
 ) -> Answer | None:
     """A page smaller than the whole answer of a view with ``<name>-page-counts``, ``-page-keys``
-    and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``),
-    asked of the store so that its cost follows the page, not the answer (`read_page_by_keys`).
+    and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``,
+    resolution without a paper number either: no parameter given that the counts do not take),
+    asked of the store so that its cost follows the page, not the answer (`page_reads`).
     Kept in the view cache like a whole answer: after a write, a page that took longer than
     ``VIEW_STALE_AFTER_S`` is given from the previous state while the new one is computed.
 
@@ -130,8 +141,11 @@ def _page_by_keys(
     warm-up, the refresh after a write or an earlier request computed it): cut from it."""
     derived = load_queries(Path(queries_dir()) / "derived")
     steps = [derived.get(f"{query.name}-page{step}") for step in ("-counts", "-keys", "")]
-    if None in steps or values.get("as_of") or wanted.active:
+    if None in steps or wanted.active:
         return None
+    counts_q, keys_q, rows_q = steps  # checked above: none is None
+    if values.get("as_of") or any(v for k, v in values.items() if k not in counts_q.param_names):
+        return None  # the page's entries are not those of the index (a paper, a reference date)
     if page.size >= int(current_app.config["MAX_ROWS"]) or not _derived_kept():
         return None  # the whole answer: computed once and cached (_answer)
     cache: ViewCache = current_app.extensions["ratsgraph-cache"]
@@ -139,10 +153,9 @@ def _page_by_keys(
     if cache.held(store, bound):
         return None
     resolved = {k: v for k, v in resolve_iri_params(query, values).items() if k != "as_of"}
-    counts_q, keys_q, rows_q = steps  # checked above: none is None
 
     def read() -> SelectResult:
-        return read_page_by_keys(cache, store, (counts_q, keys_q, rows_q), resolved, page)
+        return page_reads.read_page(cache, store, (counts_q, keys_q, rows_q), resolved, page)
 
     # the page's key in the cache: not SPARQL (a store given it by mistake fails; as a comment
     # it would answer the whole view); ints from paging
@@ -150,74 +163,6 @@ def _page_by_keys(
     fetched, g.stale_since = cache.answer(store, key, _stale_after(), compute=read)
     result, more = paging.cut(fetched, page)
     return Answer(result, more, None if more else page.offset + len(result.rows))
-
-
-def read_page_by_keys(
-    cache: ViewCache,
-    store: Any,
-    steps: tuple[NamedQuery, NamedQuery, NamedQuery],
-    resolved: dict[str, str],
-    page: paging.Page,
-) -> SelectResult:
-    """The page's rows and, when more follow, the next row (as `paging.cut` expects), in three
-    steps whose cost follows the page, not the answer:
-
-    1. ``-page-counts``: how many entries (tasks, deadlines, status assertions) in scope have each
-       date, in the view's order: one scan of the dates in the derived index graphs (stored
-       inline), the same for every page of one answer (and cached with it). From it, the dates
-       of the page's first entry and of the one after its last, and how many entries come before
-       the first date.
-    2. ``-page-keys``: the entries with a date between those two and their sort keys (date, paper
-       number, point number), in the view's order; the date tested first, so only these entries'
-       paper and number are read (for every entry: 1.1 s at 100,000 resolutions for all actors).
-    3. ``-page``: the page's entries looked up and sorted as the view sorts. Entries with the same
-       sort keys (a point tasking two actors) are ordered by the view's further columns, so where
-       such a run crosses the page's first or last row, the whole run is looked up and the page
-       cut from it.
-    """
-    counts_q, keys_q, rows_q = steps
-
-    def scoped(q: NamedQuery) -> dict[str, str]:
-        return {k: v for k, v in resolved.items() if k in q.param_names}
-
-    def key(row: Any) -> tuple[str, str, str]:
-        return (row["key"].value, row["paper"].value, row["number"].value)
-
-    def rows(entries: list[str], skip: int) -> SelectResult:
-        text = rows_q.bind(scoped(rows_q), many={"entry": entries})
-        return cache.select(store, f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size) + 1}")
-
-    # 1. where the page lies: its first row and the one after it (which tells that more follow)
-    counts = cache.select(store, counts_q.bind(scoped(counts_q))).rows
-    first_row, last_row = page.offset, page.offset + page.size
-    before, seen, first_date, last_date = 0, 0, None, None
-    for row in counts:
-        n = int(row["n"].value)
-        if seen + n > first_row and seen <= last_row:
-            if first_date is None:
-                first_date, before = row["key"].value, seen
-            last_date = row["key"].value
-        seen += n
-    if first_date is None or last_date is None:  # past the last row
-        return rows([], 0)
-    # 2. the entries of those dates; the page starts at ``at`` among them
-    low, high = sorted((first_date, last_date))
-    listed = cache.select(store, keys_q.bind({**scoped(keys_q), "low": low, "high": high})).rows
-    at = first_row - before
-    inside = listed[at : at + page.size]
-    after = listed[at + page.size] if at + page.size < len(listed) else None
-    if not inside:  # the index changed between the two steps (a write): nothing to show
-        return rows([], 0)
-    # 3. the page's entries, widened to whole runs of equal keys at either end
-    start, end = at, at + len(inside)
-    while start > 0 and key(listed[start - 1]) == key(inside[0]):
-        start -= 1
-    while end < len(listed) and key(listed[end]) == key(inside[-1]):
-        end += 1
-    entries = [row["entry"].value for row in listed[start:end]]
-    if after is not None and key(after) != key(inside[-1]):
-        entries.append(after["entry"].value)  # sorts after the page: tells that more follow
-    return rows(entries, at - start)
 
 
 @dataclass(frozen=True)
