@@ -253,7 +253,8 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
     """V1106/21 tasks the Oberbürgermeister with point 4 and the Jugendamt's Verwaltung with points
     5-7, point 5 "bis Ende 2. Quartal 2023"; nothing is reported yet, so every task is open, and
     each open entry is kept with its sort keys (date, paper number, point number), the
-    resolution with its counts for committee-years and by its session's date."""
+    resolution with its counts for committee-years and by its session's date, and point 5's
+    deadline among all deadlines."""
     load_paths(fresh_store, [BA])
     rows = fresh_store.select(
         "SELECT ?g ?t ?p ?o WHERE { GRAPH ?g { ?t ?p ?o }"
@@ -290,6 +291,12 @@ def test_the_index_graphs_hold_each_task_and_open_deadline_of_the_sample(
              f"{node}&year=2022",
              predicate, value)
         )  # fmt: skip
+    # point 5's deadline among every deadline, open or not, for overdue as of a date
+    expected.add(
+        (f"{DERIVED_GRAPH}/due?body={body}",
+         f"https://w3id.org/ratsgraph/derived/due?point={point}5&date=2023-06-30",
+         "dueDate", "2023-06-30")
+    )  # fmt: skip
     # the resolution by its session's date, for the resolution view's pages
     expected.add(
         (f"{DERIVED_GRAPH}/sessions?body={body}",

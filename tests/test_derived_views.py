@@ -207,14 +207,17 @@ def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
 ) -> None:
     """overdue's pages (up to the deadline at the page's end, from the deadline index graphs)
     cut from a larger council: 300 resolutions, so that many deadlines have passed and several
-    share a day; with and without a council, whatever the page size."""
+    share a day; with and without a council, whatever the page size. As of a date, from whole
+    days of every deadline (open or not), the points' status as of that date deciding which of
+    them the page shows."""
     folder = tmp_path / "docs"
     generate(300, folder, seed=11)
     (folder / "truth.jsonl").unlink()
     assert all(r.ok for r in load_paths(fresh_store, [folder]))
     app = create_app({"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}, store=fresh_store)
     client = app.test_client()
-    for args in ({}, {"body": "dresden"}):
+    as_of = ({"as_of": "2024-01-01"}, {"as_of": "31.12.2022", "body": "dresden"})
+    for args in ({}, {"body": "dresden"}, *as_of):
         whole = client.get("/views/overdue.json", query_string={**args, "_size": 10000})
         whole = whole.get_json()["rows"]
         with app.app_context():
@@ -234,6 +237,7 @@ def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
         ("/views/overdue.json?", "openDeadline"),
         ("/views/status-reports.json?", "reportDate"),
         ("/views/resolution.json?", "sessionDate"),
+        ("/views/overdue.json?as_of=2030-01-01&", "dueDate"),
     ],
 )
 def test_pages_come_from_the_index_graphs(loaded: Store, url: str, key: str) -> None:

@@ -32,13 +32,14 @@ is found without reading every row (`queries/derived/`): a **task** per point an
 point set (overdue), a **report** entry per status assertion and committee (status-reports)
 and a **resolution** entry per resolution, committee and year with its counts of points tasking
 someone and of those open (committee-years) and a **session** entry per resolution on a paper
-(the resolution view, by session date), each with its resolution, and its key: the task's status and first
+(the resolution view, by session date) and a **due** entry per point and deadline, open or not
+(overdue as of a date), each with its resolution, and its key: the task's status and first
 deadline (open tasks only: `rbd:openDeadline`, 9999-12-31 for none), the deadline (open points
 only), the status date (`rbd:reportDate`), each followed by the paper and point number
 (`rbd:paper`, `rbd:number`) as the views sort. Those keys are copied into small **index graphs**
 (`<derived>/tasks?actor=…&body=…`, one per actor and council, `<derived>/deadlines?body=…`,
 `<derived>/reports?committee=…&body=…`, `<derived>/resolutions?committee=…&body=…&year=…`,
-`<derived>/sessions?body=…`; their rules: `service.store.derived_indexes`), where a view reads
+`<derived>/sessions?body=…`, `<derived>/due?body=…`; their rules: `service.store.derived_indexes`), where a view reads
 them in one sequential
 scan: dates and short strings are stored inline by Oxigraph, so sorting them needs no lookup,
 where sorting a 16-byte key string needed one per comparison (45,000 tasks of one actor: 4 s
@@ -70,10 +71,11 @@ def is_computed(graph_iri: str) -> bool:
 
 _D = f"<{DERIVED_GRAPH}>"
 # The shape of the derived facts and index graphs, kept in the derived graph (``<derived>
-# rbd:format 3``): views read the derived facts only when they have the shape this version writes
-# (format 2: one resolution index graph per year; 3: the session index graphs). A store derived by an older version is answered
+# rbd:format 4``): views read the derived facts only when they have the shape this version writes
+# (format 2: one resolution index graph per year; 3: the session index graphs; 4: every
+# deadline's, for overdue as of a date). A store derived by an older version is answered
 # from the assertions, correctly and slowly, until `ratsgraph derive` rebuilds it.
-FORMAT = 3
+FORMAT = 4
 SHAPE = f"{_D} <{DERIVED_NS}format> {FORMAT}"  # the marker, in the derived graph
 FORMAT_PROBE = f"SELECT ?format WHERE {{ GRAPH {_D} {{ {_D} <{DERIVED_NS}format> ?format }} }}"
 PREFIXES = (

@@ -3,7 +3,7 @@
 Each rule is an ``INSERT`` into the derived graph whose ``%(scope)s`` restricts it to the marked
 resolutions (a write) or to none (`ratsgraph derive`); `service.store.derived` runs them after the
 points' facts, in the order of `RULES`, and copies each entry's keys (`INDEX_KEYS`) into its index
-graph (`<derived>/tasks?…`, `deadlines?…`, `reports?…`, `resolutions?…`, `sessions?…`). What each
+graph (`<derived>/tasks?…`, `deadlines?…`, `reports?…`, `resolutions?…`, `sessions?…`, `due?…`). What each
 entry is and why it is kept is said beside its rule; the check
 `queries/checks/derived-index-differs-violation.rq` recomputes every kind by the same rule."""
 
@@ -189,14 +189,43 @@ WHERE {{
   BIND (IRI(CONCAT("{_NODE}session?resolution=", ENCODE_FOR_URI(STR(?resolution)))) AS ?node)
 }}"""
 
+# every deadline of the points in scope, open or not, as overdue lists them as of a reference date
+# (a point implemented since may have been open then): an entry per point and deadline of a
+# resolution on a paper, keyed by the deadline (`rbd:dueDate`); a page of overdue with `as_of`
+# reads whole dates of them and keeps those open on that day (`service.web.page_reads`)
+DUE = f"""INSERT {{ GRAPH {_D} {{
+    ?node rbd:resolution ?resolution ; rbd:point ?point ; rbd:index ?g ; rbd:dueDate ?deadline .
+    ?g a rbd:DueIndex ; rbd:body ?body }} }}
+WHERE {{
+  {{
+    SELECT ?resolution ?point ?deadline (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper) WHERE {{
+      {{ %(scope)s
+         ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d rb:deadline ?deadline }}
+      UNION
+      {{ %(scope)s
+         ?point eli:is_part_of ?resolution ; rb:deadline ?deadline .
+         OPTIONAL {{ ?point rb:delegation ?d2 . ?d2 rb:deadline ?x }} FILTER (!BOUND(?x)) }}
+      ?resolution a rb:Resolution .
+      OPTIONAL {{ ?resolution rb:body ?b }}
+      OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
+    }}
+    GROUP BY ?resolution ?point ?deadline
+  }}
+  FILTER (BOUND(?paper))  # overdue lists only points of resolutions on a paper
+  BIND (IRI(CONCAT("{INDEX_PREFIX}due", IF(BOUND(?body), CONCAT("?body=",
+                   ENCODE_FOR_URI(STR(?body))), ""))) AS ?g)
+  BIND (IRI(CONCAT("{_NODE}due?point=", ENCODE_FOR_URI(STR(?point)), "&date=",
+                   ENCODE_FOR_URI(STR(?deadline)))) AS ?node)
+}}"""
+
 # in order: each reads the points' facts only (none reads another's entries)
-RULES = (TASKS, DEADLINES, REPORTS, RESOLUTIONS, SESSIONS)
+RULES = (TASKS, DEADLINES, REPORTS, RESOLUTIONS, SESSIONS, DUE)
 # the keys copied into the index graphs, and the kinds of index graph
 INDEX_KEYS = (
     "FILTER (?p IN (rbd:taskStatus, rbd:openDeadline, rbd:reportDate, rbd:paper, rbd:number,"
-    " rbd:year, rbd:taskedPoints, rbd:openPoints, rbd:sessionDate))"
+    " rbd:year, rbd:taskedPoints, rbd:openPoints, rbd:sessionDate, rbd:dueDate))"
 )
 INDEX_KINDS = (
     "FILTER (?kind IN (rbd:TaskIndex, rbd:DeadlineIndex, rbd:ReportIndex, rbd:ResolutionIndex,"
-    " rbd:SessionIndex))"
+    " rbd:SessionIndex, rbd:DueIndex))"
 )

@@ -4,8 +4,8 @@ follows the page, not the whole answer (whose ORDER BY needs every row, whatever
 A view with ``<name>-page-counts``, ``-page-keys`` and ``-page`` in ``queries/derived/`` is read in
 three steps. Where each entry of the index is one row of the view (a task, a deadline, a status
 assertion: `read_page_by_keys`), the page's entries are found exactly; where an entry gives any
-number of rows (a resolution and its points' history: `read_page_by_dates`), whole dates of
-entries are looked up until they hold the page. `service.web.views` keeps the page in the view
+number of rows or none (a resolution and its points' history; a point's deadline, overdue as of a
+date or not: `read_page_by_dates`), whole dates of entries are looked up until they hold the page. `service.web.views` keeps the page in the view
 cache like a whole answer."""
 
 from __future__ import annotations
@@ -104,35 +104,44 @@ def read_page_by_keys(
 def read_page_by_dates(
     cache: ViewCache, store: Any, steps: Steps, resolved: dict[str, str], page: paging.Page
 ) -> SelectResult:
-    """A page of a view whose index entries (resolutions) each give any number of rows, all of
-    them after the rows of every entry with an earlier date (the view sorts by that date first):
+    """A page of a view whose index entries (a resolution, a point's deadline) give any number of
+    rows each (none where a filter of the view drops them), all of them after the rows of every
+    entry with an earlier date (the view sorts by that date first):
 
     1. ``-page-counts``: how many entries have each date, in the view's order (cached, the same
        for every page);
     2. ``-page-keys``: the entries of the first dates, as many dates as hold at least as many
-       entries as the page's last row is from the start (one row per entry at least);
-    3. ``-page``: those entries' rows, sorted as the view sorts, cut at the page's OFFSET and
-       LIMIT. Their rows are the answer's first rows, since every entry of those dates is in.
-       Where they are fewer than the page needs (entries without rows), twice as many entries'
-       dates are taken, until the page is full or every date is in.
+       entries as the page's last row is from the start, with what the last step binds (a
+       column named as its one parameter the other steps do not take: resolution, point_iri);
+    3. ``-page``: their rows (up to the last date, ``high``, where the last step takes it),
+       sorted as the view sorts, cut at the page's OFFSET and LIMIT. These are the answer's first
+       rows, since every entry of those dates is in. Where they are fewer than the page needs
+       (entries without rows), twice as many entries' dates are taken, until the page is full or
+       every date is in.
 
-    The cost follows the page's offset, not the size of the answer."""
+    The cost follows the page's offset and how many entries the view drops, not the answer."""
     counts_q, keys_q, rows_q = steps
     counts = cache.select(store, counts_q.bind(_scoped(counts_q, resolved))).rows
     dates = [(row["key"].value, int(row["n"].value)) for row in counts]
     reach = page.offset + page.size + 1  # entries to take: the page, and the row after it
+    # what the keys name and the last step binds: its one parameter the others do not take
+    given = set(counts_q.param_names) | set(keys_q.param_names)
+    name = next(p for p in rows_q.param_names if p not in given)
     while True:
         taken, last = 0, -1  # entries of the dates taken; the last date's place
         for i, (_, n) in enumerate(dates):
             taken, last = taken + n, i
             if taken >= reach:
                 break
-        entries: list[str] = []
+        bind = _scoped(rows_q, resolved)
+        if "high" in rows_q.param_names:
+            bind["high"] = dates[last][0] if dates else "0001-01-01"
+        named: list[str] = []
         if taken:
             low, high = dates[0][0], dates[last][0]
-            bound = keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})
-            entries = [row["resolution"].value for row in cache.select(store, bound).rows]
-        text = rows_q.bind(_scoped(rows_q, resolved), many={"resolution": entries})
+            listed = keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})
+            named = [row[name].value for row in cache.select(store, listed).rows]
+        text = rows_q.bind(bind, many={name: list(dict.fromkeys(named))})  # once each
         result = cache.select(
             store, f"{text}\nOFFSET {int(page.offset)} LIMIT {int(page.size) + 1}"
         )

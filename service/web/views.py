@@ -133,6 +133,7 @@ def _page_by_keys(
     """A page smaller than the whole answer of a view with ``<name>-page-counts``, ``-page-keys``
     and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``,
     resolution without a paper number either: no parameter given that the counts do not take),
+    or ``<name>-as-of-page…`` when ``as_of`` is given (overdue),
     asked of the store so that its cost follows the page, not the answer (`page_reads`).
     Kept in the view cache like a whole answer: after a write, a page that took longer than
     ``VIEW_STALE_AFTER_S`` is given from the previous state while the new one is computed.
@@ -140,19 +141,21 @@ def _page_by_keys(
     None: not such a page, or the whole answer (``bound``) is at hand in the view cache (the
     warm-up, the refresh after a write or an earlier request computed it): cut from it."""
     derived = load_queries(Path(queries_dir()) / "derived")
-    steps = [derived.get(f"{query.name}-page{step}") for step in ("-counts", "-keys", "")]
+    as_of = bool(values.get("as_of"))
+    steps_of = f"{query.name}-as-of" if as_of else query.name  # a reference date: other steps
+    steps = [derived.get(f"{steps_of}-page{step}") for step in ("-counts", "-keys", "")]
     if None in steps or wanted.active:
         return None
     counts_q, keys_q, rows_q = steps  # checked above: none is None
-    if values.get("as_of") or any(v for k, v in values.items() if k not in counts_q.param_names):
-        return None  # the page's entries are not those of the index (a paper, a reference date)
+    if any(v for k, v in values.items() if k not in counts_q.param_names):
+        return None  # the page's entries are not all of the index's (a paper number)
     if page.size >= int(current_app.config["MAX_ROWS"]) or not _derived_kept():
         return None  # the whole answer: computed once and cached (_answer)
     cache: ViewCache = current_app.extensions["ratsgraph-cache"]
     store = get_store()
     if cache.held(store, bound):
         return None
-    resolved = {k: v for k, v in resolve_iri_params(query, values).items() if k != "as_of"}
+    resolved = {k: v for k, v in resolve_iri_params(query, values).items() if k != "as_of" or as_of}
 
     def read() -> SelectResult:
         return page_reads.read_page(cache, store, (counts_q, keys_q, rows_q), resolved, page)
