@@ -4,9 +4,9 @@ follows the page, not the whole answer (whose ORDER BY needs every row, whatever
 A view with ``<name>-page-counts``, ``-page-keys`` and ``-page`` in ``queries/derived/`` is read in
 three steps. Where each entry of the index is one row of the view (a task, a deadline, a status
 assertion: `read_page_by_keys`), the page's entries are found exactly; where an entry gives any
-number of rows or none (a resolution and its points' history; a point's deadline, overdue as of a
-date or not: `read_page_by_dates`), whole dates of entries are looked up until they hold the page. `service.web.views` keeps the page in the view
-cache like a whole answer."""
+number of rows or none (a resolution and its points' history; a point's deadline, overdue or not
+as of a date: `read_page_by_dates`), whole dates of entries are looked up until they hold the
+page. `service.web.views` keeps the page in the view cache like a whole answer."""
 
 from __future__ import annotations
 
@@ -34,11 +34,7 @@ def read_page(
 
 
 def read_page_by_keys(
-    cache: ViewCache,
-    store: Any,
-    steps: Steps,
-    resolved: dict[str, str],
-    page: paging.Page,
+    cache: ViewCache, store: Any, steps: Steps, resolved: dict[str, str], page: paging.Page
 ) -> SelectResult:
     """The page's rows and, when more follow, the next row (as `paging.cut` expects), in three
     steps whose cost follows the page, not the answer:
