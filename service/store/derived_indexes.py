@@ -57,6 +57,17 @@ WHERE {{
                    ENCODE_FOR_URI(STR(?actor)))) AS ?task)
 }}"""
 
+# a point's deadlines, as overdue lists them: each deadline of its delegations, or its own where
+# no delegation has one; the scope inside each branch: a UNION is evaluated on its own, and with
+# the scope outside it read every point's deadlines (and a per-row NOT EXISTS over every
+# delegation: 3-4 s a write at 10,000 resolutions)
+_POINT_DEADLINES = """{ %(scope)s
+         ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d rb:deadline ?deadline }
+      UNION
+      { %(scope)s
+         ?point eli:is_part_of ?resolution ; rb:deadline ?deadline .
+         OPTIONAL { ?point rb:delegation ?d2 . ?d2 rb:deadline ?x } FILTER (!BOUND(?x)) }"""
+
 # the deadlines of the open points in scope, as overdue lists them: each deadline of the point's
 # delegations, or the point's own where no delegation has one
 DEADLINES = f"""INSERT {{ GRAPH {_D} {{
@@ -67,15 +78,7 @@ WHERE {{
   {{
     SELECT ?resolution ?point ?deadline ?status (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper)
            (MIN(?n) AS ?number) WHERE {{
-      # the scope inside each branch: a UNION is evaluated on its own, and with the scope outside
-      # it read every point's deadlines (and a per-row NOT EXISTS over every delegation: 3-4 s a
-      # write at 10,000 resolutions)
-      {{ %(scope)s
-         ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d rb:deadline ?deadline }}
-      UNION
-      {{ %(scope)s
-         ?point eli:is_part_of ?resolution ; rb:deadline ?deadline .
-         OPTIONAL {{ ?point rb:delegation ?d2 . ?d2 rb:deadline ?x }} FILTER (!BOUND(?x)) }}
+      {_POINT_DEADLINES}
       GRAPH {_D} {{ ?point rbd:status ?status }}
       OPTIONAL {{ ?resolution rb:body ?b }}
       # in the grouped pattern, not FILTER EXISTS (per row: 58 s at 10,000 resolutions) nor a
@@ -199,12 +202,7 @@ DUE = f"""INSERT {{ GRAPH {_D} {{
 WHERE {{
   {{
     SELECT ?resolution ?point ?deadline (SAMPLE(?b) AS ?body) (MIN(?v) AS ?paper) WHERE {{
-      {{ %(scope)s
-         ?point eli:is_part_of ?resolution ; rb:delegation ?d . ?d rb:deadline ?deadline }}
-      UNION
-      {{ %(scope)s
-         ?point eli:is_part_of ?resolution ; rb:deadline ?deadline .
-         OPTIONAL {{ ?point rb:delegation ?d2 . ?d2 rb:deadline ?x }} FILTER (!BOUND(?x)) }}
+      {_POINT_DEADLINES}
       ?resolution a rb:Resolution .
       OPTIONAL {{ ?resolution rb:body ?b }}
       OPTIONAL {{ ?resolution rb:decidesOn ?submission . ?submission dct:identifier ?v }}
