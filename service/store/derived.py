@@ -60,8 +60,6 @@ from service.store.derived_indexes import (
 )
 from service.store.witnesses import WITNESSES_GRAPH, WITNESSES_NS
 
-__all__ = ["DERIVED_GRAPH", "DERIVED_NS", "INDEX_PREFIX"]
-
 
 def is_computed(graph_iri: str) -> bool:
     """Whether a graph is computed from the documents (the derived graph, its index graphs, the

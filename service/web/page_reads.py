@@ -54,18 +54,15 @@ def read_page_by_keys(
     """
     counts_q, keys_q, rows_q = steps
 
-    def scoped(q: NamedQuery) -> dict[str, str]:
-        return _scoped(q, resolved)
-
     def key(row: Any) -> tuple[str, str, str]:
         return (row["key"].value, row["paper"].value, row["number"].value)
 
     def rows(entries: list[str], skip: int) -> SelectResult:
-        text = rows_q.bind(scoped(rows_q), many={"entry": entries})
+        text = rows_q.bind(_scoped(rows_q, resolved), many={"entry": entries})
         return cache.select(store, f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size) + 1}")
 
     # 1. where the page lies: its first row and the one after it (which tells that more follow)
-    counts = cache.select(store, counts_q.bind(scoped(counts_q))).rows
+    counts = cache.select(store, counts_q.bind(_scoped(counts_q, resolved))).rows
     first_row, last_row = page.offset, page.offset + page.size
     before, seen, first_date, last_date = 0, 0, None, None
     for row in counts:
@@ -79,7 +76,9 @@ def read_page_by_keys(
         return rows([], 0)
     # 2. the entries of those dates; the page starts at ``at`` among them
     low, high = sorted((first_date, last_date))
-    listed = cache.select(store, keys_q.bind({**scoped(keys_q), "low": low, "high": high})).rows
+    listed = cache.select(
+        store, keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})
+    ).rows
     at = first_row - before
     inside = listed[at : at + page.size]
     after = listed[at + page.size] if at + page.size < len(listed) else None
