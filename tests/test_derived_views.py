@@ -321,3 +321,32 @@ def test_resolution_pages_take_more_dates_when_the_first_ones_give_no_rows(
         ]  # fmt: skip
         for size in (1, 2, 5):
             assert walk(client, "resolution", args, size) == whole
+
+
+@pytest.mark.parametrize("as_of", [None, "2030-01-01"])
+def test_overdue_lists_each_point_and_deadline_once_also_where_no_actor_is_known(
+    loaded: Store, tmp_path: Path, as_of: str | None
+) -> None:
+    """A deadline that is the point's own, or whose delegation names no known actor (the OCR'd
+    name matched nobody), is one row with neither actor nor label: not one row per labelled thing
+    in the store (an unbound actor joined with every label). The whole answer and its pages."""
+    sample = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
+    text = sample.read_text(encoding="utf-8").replace("V1106/21", "V1107/21")
+    unknown = "5. Der Amtsleiter des Amtes für Sonderaufgaben"  # in no council's reference data
+    text = text.replace("5. Die Verwaltung des Jugendamtes", unknown)
+    variant = tmp_path / "JHA-042-2022_V1107-21_Beschlussausfertigung.txt"
+    variant.write_text(text, encoding="utf-8")
+    assert all(r.ok for r in load_paths(loaded, [variant]))
+    args = {"as_of": as_of} if as_of else {}
+    app = create_app({"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}, store=loaded)
+    client = app.test_client()
+    whole = client.get("/views/overdue.json", query_string={**args, "_size": 10000})
+    whole = whole.get_json()["rows"]
+    keys = [(row["point_iri"], row["deadline"]) for row in whole]
+    assert len(keys) == len(set(keys))
+    assert [row for row in whole if bool(row["actor"]) != bool(row["actor_label"])] == []
+    point_5 = "https://w3id.org/ratsgraph/id/dresden/resolution/V1107-21/JHA-042-2022/point/5"
+    assert [
+        (r["deadline"], r["actor"], r["actor_label"]) for r in whole if r["point_iri"] == point_5
+    ] == [("2023-06-30", None, None)]
+    assert walk(client, "overdue", args, 3) == whole

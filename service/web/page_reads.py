@@ -107,10 +107,9 @@ def read_page_by_dates(
        for every page);
     2. ``-page-keys``: the entries of the first dates, as many dates as hold at least as many
        entries as the page's last row is from the start, with what the last step binds (a
-       column named as its one parameter the other steps do not take: resolution, point_iri);
-    3. ``-page``: their rows (up to the last date, ``high``, where the last step takes it),
-       sorted as the view sorts, cut at the page's OFFSET and LIMIT. These are the answer's first
-       rows, since every entry of those dates is in. Where they are fewer than the page needs
+       column named as its one parameter the other steps do not take: resolution, due);
+    3. ``-page``: their rows, sorted as the view sorts, cut at the page's OFFSET and LIMIT.
+       These are the answer's first rows, since every entry of those dates is in. Where they are fewer than the page needs
        (entries without rows), twice as many entries' dates are taken, until the page is full or
        every date is in.
 
@@ -128,15 +127,13 @@ def read_page_by_dates(
             taken, last = taken + n, i
             if taken >= reach:
                 break
-        bind = _scoped(rows_q, resolved)
-        if "high" in rows_q.param_names:
-            bind["high"] = dates[last][0] if dates else "0001-01-01"
         named: list[str] = []
         if taken:
             low, high = dates[0][0], dates[last][0]
             listed = keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})
             named = [row[name].value for row in cache.select(store, listed).rows]
-        text = rows_q.bind(bind, many={name: list(dict.fromkeys(named))})  # once each
+        once = list(dict.fromkeys(named))
+        text = rows_q.bind(_scoped(rows_q, resolved), many={name: once})
         result = cache.select(
             store, f"{text}\nOFFSET {int(page.offset)} LIMIT {int(page.size) + 1}"
         )
