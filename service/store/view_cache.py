@@ -114,6 +114,24 @@ class ViewCache:
             entry = self._entries.get(query)
             return entry is not None and entry.generation == generation
 
+    def peek(self, store: Any, query: str) -> SelectResult | None:
+        """The answer to ``query`` for the store's current state if it is at hand, else None:
+        nothing computed, nothing counted (for reads done elsewhere, see `keep`)."""
+        generation = getattr(store, "generation", None)
+        if generation is None or self.size <= 0:
+            return None
+        with self._lock:
+            entry = self._entries.get(query)
+            return entry.result if entry is not None and entry.generation == generation else None
+
+    def keep(self, store: Any, query: str, result: SelectResult, cost_s: float) -> None:
+        """Keep an answer to ``query`` computed elsewhere (in a child that read several queries
+        at once, `LimitedStore.read_together`) for the store's state it was computed at."""
+        generation = getattr(store, "generation", None)
+        if generation is None or self.size <= 0:
+            return
+        self._keep(query, Entry(generation, result, time.time(), cost_s), generation)
+
     def select(self, store: Any, query: str) -> SelectResult:
         """``store.select(query)``, or the answer it gave for this query at this generation."""
         return self.answer(store, query)[0]

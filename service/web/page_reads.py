@@ -6,10 +6,13 @@ three steps. Where each entry of the index is one row of the view (a task, a dea
 assertion: `read_page_by_keys`), the page's entries are found exactly; where an entry gives any
 number of rows or none (a resolution and its points' history; a point's deadline, overdue or not
 as of a date: `read_page_by_dates`), whole dates of entries are looked up until they hold the
-page. `service.web.views` keeps the page in the view cache like a whole answer."""
+page. `service.web.views` keeps the page in the view cache like a whole answer; `read_page_at_once`
+asks for all steps in one read of the store (one forked child where the store's limits fork)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from service.queries import NamedQuery
@@ -18,23 +21,62 @@ from service.store.view_cache import ViewCache
 from service.web import paging
 
 Steps = tuple[NamedQuery, NamedQuery, NamedQuery]
+Select = Callable[[str], SelectResult]
 
 
 def _scoped(q: NamedQuery, resolved: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in resolved.items() if k in q.param_names}
 
 
+def read_page_at_once(
+    cache: ViewCache,
+    store: Any,
+    steps: Steps,
+    resolved: dict[str, str],
+    page: paging.Page,
+    name: str,
+) -> SelectResult:
+    """`read_page` as one read of the store where it can take several queries at once (a store
+    under limits: `LimitedStore.read_together`, one child for all steps), else step by step.
+    The steps' answers are kept in the view cache as when asked one by one (the first step's,
+    the same for every page of an answer, is given from it), so the next page asks less."""
+    together = getattr(store, "read_together", None)
+    if together is None or not cache.applies(store):
+        return read_page(lambda text: cache.select(store, text), steps, resolved, page)
+    counts_text = steps[0].bind(_scoped(steps[0], resolved))
+    known = {counts_text: cache.peek(store, counts_text)}
+
+    def read(select: Select) -> tuple[SelectResult, list[tuple[str, SelectResult, float]]]:
+        asked: list[tuple[str, SelectResult, float]] = []
+
+        def remembered(text: str) -> SelectResult:
+            held = known.get(text)
+            if held is not None:
+                return held
+            started = time.monotonic()
+            result = select(text)
+            asked.append((text, result, time.monotonic() - started))
+            return result
+
+        return read_page(remembered, steps, resolved, page), asked
+
+    result, asked = together(read, name)
+    for text, answer, cost_s in asked:
+        cache.keep(store, text, answer, cost_s)
+    return result
+
+
 def read_page(
-    cache: ViewCache, store: Any, steps: Steps, resolved: dict[str, str], page: paging.Page
+    select: Select, steps: Steps, resolved: dict[str, str], page: paging.Page
 ) -> SelectResult:
     """The page's rows and, when more follow, the next row (as `paging.cut` expects): by its
     entries' keys where the last step binds ``entry`` (one row each), else by whole dates."""
     read = read_page_by_keys if "entry" in steps[2].param_names else read_page_by_dates
-    return read(cache, store, steps, resolved, page)
+    return read(select, steps, resolved, page)
 
 
 def read_page_by_keys(
-    cache: ViewCache, store: Any, steps: Steps, resolved: dict[str, str], page: paging.Page
+    select: Select, steps: Steps, resolved: dict[str, str], page: paging.Page
 ) -> SelectResult:
     """The page's rows and, when more follow, the next row (as `paging.cut` expects), in three
     steps whose cost follows the page, not the answer:
@@ -59,10 +101,10 @@ def read_page_by_keys(
 
     def rows(entries: list[str], skip: int) -> SelectResult:
         text = rows_q.bind(_scoped(rows_q, resolved), many={"entry": entries})
-        return cache.select(store, f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size) + 1}")
+        return select(f"{text}\nOFFSET {int(skip)} LIMIT {int(page.size) + 1}")
 
     # 1. where the page lies: its first row and the one after it (which tells that more follow)
-    counts = cache.select(store, counts_q.bind(_scoped(counts_q, resolved))).rows
+    counts = select(counts_q.bind(_scoped(counts_q, resolved))).rows
     first_row, last_row = page.offset, page.offset + page.size
     before, seen, first_date, last_date = 0, 0, None, None
     for row in counts:
@@ -76,9 +118,7 @@ def read_page_by_keys(
         return rows([], 0)
     # 2. the entries of those dates; the page starts at ``at`` among them
     low, high = sorted((first_date, last_date))
-    listed = cache.select(
-        store, keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})
-    ).rows
+    listed = select(keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})).rows
     at = first_row - before
     inside = listed[at : at + page.size]
     after = listed[at + page.size] if at + page.size < len(listed) else None
@@ -97,7 +137,7 @@ def read_page_by_keys(
 
 
 def read_page_by_dates(
-    cache: ViewCache, store: Any, steps: Steps, resolved: dict[str, str], page: paging.Page
+    select: Select, steps: Steps, resolved: dict[str, str], page: paging.Page
 ) -> SelectResult:
     """A page of a view whose index entries (a resolution, a point's deadline) give any number of
     rows each (none where a filter of the view drops them), all of them after the rows of every
@@ -115,7 +155,7 @@ def read_page_by_dates(
 
     The cost follows the page's offset and how many entries the view drops, not the answer."""
     counts_q, keys_q, rows_q = steps
-    counts = cache.select(store, counts_q.bind(_scoped(counts_q, resolved))).rows
+    counts = select(counts_q.bind(_scoped(counts_q, resolved))).rows
     dates = [(row["key"].value, int(row["n"].value)) for row in counts]
     reach = page.offset + page.size + 1  # entries to take: the page, and the row after it
     # what the keys name and the last step binds: its one parameter the others do not take
@@ -131,12 +171,10 @@ def read_page_by_dates(
         if taken:
             low, high = dates[0][0], dates[last][0]
             listed = keys_q.bind({**_scoped(keys_q, resolved), "low": low, "high": high})
-            named = [row[name].value for row in cache.select(store, listed).rows]
+            named = [row[name].value for row in select(listed).rows]
         once = list(dict.fromkeys(named))
         text = rows_q.bind(_scoped(rows_q, resolved), many={name: once})
-        result = cache.select(
-            store, f"{text}\nOFFSET {int(page.offset)} LIMIT {int(page.size) + 1}"
-        )
+        result = select(f"{text}\nOFFSET {int(page.offset)} LIMIT {int(page.size) + 1}")
         if len(result.rows) >= page.size + 1 or last >= len(dates) - 1:
             return result
         reach *= 2  # entries with fewer rows than one each: more dates

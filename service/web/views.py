@@ -87,7 +87,8 @@ def _derived_kept() -> bool:
     known = memo.get(id(store))
     if known is not None and (known[0] == generation if generation is not None else known[1]):
         return known[1]
-    kept = [r["format"].value for r in store.select(FORMAT_PROBE).rows] == [str(FORMAT)]
+    lookup = getattr(store, "select_lookup", store.select)  # a lookup: no child for it
+    kept = [r["format"].value for r in lookup(FORMAT_PROBE).rows] == [str(FORMAT)]
     memo[id(store)] = (generation, kept)
     return kept
 
@@ -157,12 +158,14 @@ def _page_by_keys(
         return None
     resolved = {k: v for k, v in resolve_iri_params(query, values).items() if k != "as_of" or as_of}
 
-    def read() -> SelectResult:
-        return page_reads.read_page(cache, store, (counts_q, keys_q, rows_q), resolved, page)
-
     # the page's key in the cache: not SPARQL (a store given it by mistake fails; as a comment
     # it would answer the whole view); ints from paging
     key = f"page {int(page.offset)} {int(page.size)} by keys of\n{bound}"
+
+    def read() -> SelectResult:
+        steps = (counts_q, keys_q, rows_q)
+        return page_reads.read_page_at_once(cache, store, steps, resolved, page, key)
+
     fetched, g.stale_since = cache.answer(store, key, _stale_after(), compute=read)
     result, more = paging.cut(fetched, page)
     return Answer(result, more, None if more else page.offset + len(result.rows))
