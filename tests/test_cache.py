@@ -249,6 +249,29 @@ def test_a_starting_server_computes_each_views_default_and_example_answer(
     assert views.warm(off) is None
 
 
+def test_a_write_stops_the_warm_up_so_the_refresh_of_what_was_asked_does_not_wait_behind_it(
+    tmp_path: Path,
+) -> None:
+    """At 100,000 resolutions each warm-up answer takes seconds of the one background slot; a
+    write makes them an earlier state's anyway, and the pages visitors asked for stayed stale
+    for minutes behind them. After a write the warm-up computes nothing more."""
+    from service.web import views  # noqa: PLC0415
+
+    store = EmbeddedStore(tmp_path / "store")
+    load_paths(store, [BA], jobs=1)
+    app = create_app({"TESTING": True}, store=store)
+    cache = app.extensions["ratsgraph-cache"]
+    with cache.background_held():  # the warm-up's first answer waits for its turn
+        warming = views.warm(app)  # binding the examples looks up actors: counted before
+        assert warming is not None
+        before = cache.misses
+        time.sleep(0.2)
+        load_paths(store, [BK], jobs=1)  # a write while it waits
+    warming.join(60)
+    assert not warming.is_alive()
+    assert cache.misses - before <= 1  # the one already waiting for its turn, nothing after it
+
+
 def test_writes_in_quick_succession_do_not_pile_up_computations_of_a_slow_view(
     store: EmbeddedStore,
 ) -> None:

@@ -246,7 +246,11 @@ class LimitedStore:
         """A SELECT of ours whose shape bounds its cost (one quad pattern, all constant but its
         object: an index lookup, as `derived.FORMAT_PROBE`), asked in the thread as `healthy`
         asks ``ASK {}``: a child would cost more than the read (23 ms against under 1 ms at
-        100,000 resolutions). Never for a text a client wrote."""
+        100,000 resolutions). Never for a text a client wrote. A remote store is given the time
+        limit as its HTTP timeout, as for every read."""
+        if self._stall_s is None and hasattr(self.inner, "deadline"):
+            with self.inner.deadline(current_timeout(self.limits.timeout_s), time.monotonic()):
+                return self.inner.select(query)
         return self.inner.select(query)
 
     def read_together(self, fn: Callable[[Callable[[str], SelectResult]], T], name: str) -> T:

@@ -364,8 +364,19 @@ class ViewCache:
                 self._recent[query] = None
                 self._recent.move_to_end(query, last=False)
 
+        started_at = getattr(store, "generation", None)
+
         def run() -> None:
-            for query in queries:
+            for done, query in enumerate(queries):
+                if getattr(store, "generation", None) != started_at:
+                    # written meanwhile: what is left would hold the background slot (one on two
+                    # cores) for seconds each while the refresh of the answers visitors asked
+                    # for since waits behind it (at 100,000 resolutions they stayed stale for
+                    # minutes); the refresh recomputes what was asked for
+                    logging.getLogger(__name__).info(
+                        "view warm-up stopped after a write: %d answers left", len(queries) - done
+                    )
+                    return
                 try:
                     self.answer(store, query, background=True)
                 except Exception as e:  # noqa: BLE001 - a failed warm-up only means no head start
