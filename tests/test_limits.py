@@ -40,6 +40,21 @@ def new_children_left(before: set[int], within_s: float = 5.0) -> set[int]:
     return left
 
 
+def counted_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children this process forks from now on (in this test)."""
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    return forks
+
+
 def descendants(pid: int) -> set[int]:
     found = set(children_of(pid))
     for child in list(found):
@@ -224,16 +239,7 @@ def test_a_view_that_proved_fast_runs_in_the_request_thread_until_the_data_chang
     load_paths(store, [SAMPLES_DIR], jobs=1)
     app = create_app({"TESTING": True, "VIEW_CACHE_SIZE": 0, "VIEW_WARM": False}, store=store)
     client = app.test_client()
-    forks = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forks = counted_forks(monkeypatch)
     answers = [client.get("/views/framework.json").json for _ in range(3)]
     assert len(forks) == 1  # the first run proved it fast; the next two ran in the thread
     assert answers[0] == answers[1] == answers[2]
@@ -315,16 +321,7 @@ def test_a_page_read_in_steps_is_one_child_whose_first_step_the_next_page_reuses
     load_paths(store, [SAMPLES_DIR], jobs=1)
     app = create_app({"TESTING": True, "VIEW_WARM": False, "PROVEN_FAST_S": 0}, store=store)
     client = app.test_client()
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forks = counted_forks(monkeypatch)
     first = client.get("/views/open-points.json", query_string={"_size": 2}).get_json()
     assert len(forks) == 1  # counts, keys and rows in one child; the format probe is a lookup
     counts = load_queries(QUERIES_DIR / "derived")["open-points-page-counts"].bind({})
