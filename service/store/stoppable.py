@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import resource
 import select
 import signal
@@ -217,12 +218,29 @@ def _drain(fd: int) -> bytes:
     return bytes(data)
 
 
-def _reap(pid: int) -> None:
-    """Wait for a child that sent its whole answer, so it does not stay a zombie."""
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+_reaping: tuple[int, queue.SimpleQueue[int]] | None = None  # this process's reaper and its queue
+_reaping_lock = threading.Lock()
+
+
+def _reap_later(pid: int) -> None:
+    """Have a child that sent its whole answer waited for by one reaper thread (started once per
+    process: a forked worker has none of its parent's threads), so it does not stay a zombie;
+    a thread per child cost ~4 ms to start, as much as the fork."""
+    global _reaping
+    with _reaping_lock:
+        if _reaping is None or _reaping[0] != os.getpid():
+            pids: queue.SimpleQueue[int] = queue.SimpleQueue()
+            threading.Thread(target=_reaper, args=(pids,), daemon=True, name="reap").start()
+            _reaping = (os.getpid(), pids)
+        _reaping[1].put(pid)
+
+
+def _reaper(pids: queue.SimpleQueue[int]) -> None:
+    while True:
+        try:
+            os.waitpid(pids.get(), 0)
+        except ChildProcessError:
+            pass
 
 
 def run_stoppable(
@@ -337,7 +355,7 @@ def run_stoppable(
             # the whole answer is here: the child leaves by itself, and its exit (unmapping what
             # it inherited of the server's memory: 5-10 ms at 100,000 resolutions) is waited
             # for by a thread, not by the request
-            threading.Thread(target=_reap, args=(pid,), daemon=True, name="reap").start()
+            _reap_later(pid)
             ended = 0
         if ended is None:
             _, ended = os.waitpid(pid, 0)

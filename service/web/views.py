@@ -371,4 +371,9 @@ def init_app(app: Flask) -> None:
     store = app.extensions["ratsgraph"]
     if hasattr(store, "after_write"):  # the LimitedStore every write goes through
         store.after_write.append(lambda: cache.schedule_refresh(store))
+    # the named queries read and parsed now, not by a server's first visitor (~5 ms of it)
+    folder = Path(app.config.get("QUERIES_DIR") or QUERIES_DIR)
+    load_queries(folder)
+    if (folder / "derived").is_dir():
+        load_queries(folder / "derived")
     app.register_blueprint(bp)
