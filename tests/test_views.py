@@ -186,3 +186,32 @@ def test_parameter_values_are_bound_as_terms_not_spliced() -> None:
     assert 'VALUES (?vorlage) { ("V1\\"} UNION { ?s ?p ?o } #") }' in text
     with pytest.raises(UserError):
         load_queries(QUERIES_DIR)["framework"].bind({"part": "x> } <y"})
+
+
+def test_framework_view_leaves_out_a_point_adopting_a_report_outside_any_resolution(
+    fresh_store,  # noqa: ANN001
+) -> None:
+    """A point adopting a planning report whose resolution is not in the store (written by
+    another program, or a resolution deleted behind us) has no paper to show: its row is left
+    out, not shown once for every resolution in the store (an unbound ?resolution matched by the
+    next pattern)."""
+    from loader import SAMPLES_DIR  # noqa: PLC0415
+    from service.ingest.loading import load_paths  # noqa: PLC0415
+    from service.web import create_app  # noqa: PLC0415
+
+    assert all(r.ok for r in load_paths(fresh_store, [SAMPLES_DIR], jobs=1))
+    app = create_app({"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}, store=fresh_store)
+    client = app.test_client()
+    before = rows(client, "/views/framework?format=json")
+    report = next(r["report"] for r in before if r["vorlage"] == "V1106/21")
+    stray = "https://example.org/other-program/point/1"
+    update = (
+        f"INSERT DATA {{ <{stray}> <https://w3id.org/ratsgraph/ontology#adoptsReport> <{report}> }}"
+    )
+    if hasattr(fresh_store, "update"):
+        fresh_store.update(update)
+    else:
+        fresh_store._store.update(update)
+    after = rows(client, "/views/framework?format=json")
+    assert [r for r in after if r["point_iri"] == stray] == []
+    assert after == before
