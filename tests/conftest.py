@@ -65,9 +65,11 @@ def wait_for_http(
             out = log.read_text(errors="replace") if log else ""
             raise RuntimeError(f"server exited with {proc.returncode}: {out}")
         try:
-            requests.get(url, timeout=1)
+            # a server still starting may accept the connection before its worker answers: a
+            # slow first answer (the start page's first queries on a busy machine) is waited for
+            requests.get(url, timeout=max(1.0, deadline - time.monotonic()))
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     raise RuntimeError(f"server at {url} did not answer within {timeout}s")
 
