@@ -124,13 +124,16 @@ class ViewCache:
             entry = self._entries.get(query)
             return entry.result if entry is not None and entry.generation == generation else None
 
-    def keep(self, store: Any, query: str, result: SelectResult, cost_s: float) -> None:
+    def keep(
+        self, store: Any, query: str, result: SelectResult, cost_s: float, generation: Any
+    ) -> None:
         """Keep an answer to ``query`` computed elsewhere (in a child that read several queries
-        at once, `LimitedStore.read_together`) for the store's state it was computed at."""
-        generation = getattr(store, "generation", None)
+        at once, `LimitedStore.read_together`) for the store's state it was read at,
+        ``generation`` (taken before the read: a write meanwhile makes it an earlier state's)."""
         if generation is None or self.size <= 0:
             return
-        self._keep(query, Entry(generation, result, time.time(), cost_s), generation)
+        current = getattr(store, "generation", None)
+        self._keep(query, Entry(generation, result, time.time(), cost_s), current)
 
     def select(self, store: Any, query: str) -> SelectResult:
         """``store.select(query)``, or the answer it gave for this query at this generation."""

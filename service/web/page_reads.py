@@ -60,9 +60,10 @@ def read_page_at_once(
 
         return read_page(remembered, steps, resolved, page), asked
 
+    generation = getattr(store, "generation", None)  # the state read (a write may come meanwhile)
     result, asked = together(read, name)
     for text, answer, cost_s in asked:
-        cache.keep(store, text, answer, cost_s)
+        cache.keep(store, text, answer, cost_s, generation)
     return result
 
 
@@ -149,9 +150,9 @@ def read_page_by_dates(
        entries as the page's last row is from the start, with what the last step binds (a
        column named as its one parameter the other steps do not take: resolution, due);
     3. ``-page``: their rows, sorted as the view sorts, cut at the page's OFFSET and LIMIT.
-       These are the answer's first rows, since every entry of those dates is in. Where they are fewer than the page needs
-       (entries without rows), twice as many entries' dates are taken, until the page is full or
-       every date is in.
+       These are the answer's first rows, since every entry of those dates is in. Where they are
+       fewer than the page needs (entries without rows), twice as many entries' dates are
+       taken, until the page is full or every date is in.
 
     The cost follows the page's offset and how many entries the view drops, not the answer."""
     counts_q, keys_q, rows_q = steps
