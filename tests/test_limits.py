@@ -41,13 +41,14 @@ def new_children_left(before: set[int], within_s: float = 5.0) -> set[int]:
 
 
 def counted_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the children this process forks from now on (in this test)."""
+    """The pids of the children this test's thread forks from now on (background threads of
+    earlier tests' apps may fork beside it)."""
     forks: list[int] = []
-    real_fork = os.fork
+    real_fork, here = os.fork, threading.current_thread()
 
     def counting_fork() -> int:
         pid = real_fork()
-        if pid:
+        if pid and threading.current_thread() is here:
             forks.append(pid)
         return pid
 
@@ -323,12 +324,17 @@ def test_a_page_read_in_steps_is_one_child_whose_first_step_the_next_page_reuses
     client = app.test_client()
     import service.store.limits as limits  # noqa: PLC0415
 
-    answered: list[object] = []  # children that answered (a child that caught a lock the
-    real = limits.run_stoppable  # store's own threads held at the fork is forked again)
+    # children that answered this test's requests (a child that caught a lock the store's own
+    # threads held at the fork is forked again; background threads of earlier tests' apps fork
+    # too): counted in this thread, where the test client runs the request
+    answered: list[object] = []
+    real, here = limits.run_stoppable, threading.current_thread()
 
     def counting(*args: object, **kwargs: object) -> object:
-        answered.append(real(*args, **kwargs))  # type: ignore[arg-type]
-        return answered[-1]
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        if threading.current_thread() is here:
+            answered.append(result)
+        return result
 
     monkeypatch.setattr(limits, "run_stoppable", counting)
     first = client.get("/views/open-points.json", query_string={"_size": 2}).get_json()
