@@ -222,22 +222,25 @@ class LimitedStore:
     def healthy(self) -> bool:
         """Ask the store a trivial question outside both lanes, so /healthz answers while they
         are full (in the thread: ``ASK {}`` cannot run away)."""
-        timeout = current_timeout(self.limits.timeout_s)
+        return self._in_thread(lambda: self.inner.ask("ASK { }"))
+
+    def _in_thread(self, fn: Callable[[], T]) -> T:
+        """Run a read whose cost its shape bounds in the request thread, no child; a remote store
+        is given the time limit as its HTTP timeout, as for every read."""
         if self._stall_s is None and hasattr(self.inner, "deadline"):
-            with self.inner.deadline(timeout, time.monotonic()):
-                return self.inner.ask("ASK { }")
-        return self.inner.ask("ASK { }")
+            with self.inner.deadline(current_timeout(self.limits.timeout_s), time.monotonic()):
+                return fn()
+        return fn()
+
+    def _capped(self, query: str) -> SelectResult:
+        """``inner.select(query)`` cut at the row cap (`truncated` says it was)."""
+        result, cap = self.inner.select(query), self.limits.max_rows
+        if len(result.rows) <= cap:
+            return result
+        return replace(result, rows=result.rows[:cap], truncated=True)
 
     def select(self, query: str) -> SelectResult:
-        inner, cap = self.inner, self.limits.max_rows
-
-        def capped() -> SelectResult:
-            result = inner.select(query)
-            if len(result.rows) <= cap:
-                return result
-            return replace(result, rows=result.rows[:cap], truncated=True)
-
-        result = self._run(capped, ("select", query, cap))
+        result = self._run(lambda: self._capped(query), ("select", query, self.limits.max_rows))
         if result.truncated:
             note_truncated()
         return result
@@ -246,12 +249,8 @@ class LimitedStore:
         """A SELECT of ours whose shape bounds its cost (one quad pattern, all constant but its
         object: an index lookup, as `derived.FORMAT_PROBE`), asked in the thread as `healthy`
         asks ``ASK {}``: a child would cost more than the read (23 ms against under 1 ms at
-        100,000 resolutions). Never for a text a client wrote. A remote store is given the time
-        limit as its HTTP timeout, as for every read."""
-        if self._stall_s is None and hasattr(self.inner, "deadline"):
-            with self.inner.deadline(current_timeout(self.limits.timeout_s), time.monotonic()):
-                return self.inner.select(query)
-        return self.inner.select(query)
+        100,000 resolutions). Never for a text a client wrote."""
+        return self._in_thread(lambda: self.inner.select(query))
 
     def read_together(self, fn: Callable[[Callable[[str], SelectResult]], T], name: str) -> T:
         """Several SELECTs of ours as one read: ``fn`` is given a select and runs where one query
@@ -259,17 +258,14 @@ class LimitedStore:
         pays one fork and reads with the store's caches its own first steps warmed (each query in
         a child of its own: 4 forks, ~150 ms of a 320 ms first page at 100,000 resolutions).
         ``name`` names the read (a view's page and its parameters), as a query's text would."""
-        inner, cap = self.inner, self.limits.max_rows
         truncated: list[bool] = []
 
         def capped(query: str) -> SelectResult:
-            result = inner.select(query)
-            if len(result.rows) <= cap:
-                return result
-            truncated.append(True)
-            return replace(result, rows=result.rows[:cap], truncated=True)
+            result = self._capped(query)
+            truncated.append(result.truncated)
+            return result
 
-        answer, cut = self._run(lambda: (fn(capped), bool(truncated)), ("together", name))
+        answer, cut = self._run(lambda: (fn(capped), any(truncated)), ("together", name))
         if cut:
             note_truncated()
         return answer
