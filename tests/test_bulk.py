@@ -194,3 +194,24 @@ def children() -> list[int]:
         if int(fields[1]) == os.getpid() and b"spawn_main" in command:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_a_failure_computing_the_derived_facts_beside_the_bulk_load_leaves_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The witnesses and derived facts are computed in a thread of their own while the bulk loader
+    finishes the documents; what goes wrong there (here: memory running out) fails the whole load,
+    as it would in the loading thread: no store, no half store, no staging folder."""
+    import threading  # noqa: PLC0415
+
+    import service.ingest.bulk as bulk  # noqa: PLC0415
+
+    def out_of_memory(*_: object) -> bytes:
+        raise MemoryError("no memory left for the witnesses")
+
+    monkeypatch.setattr(bulk, "witnesses_nquads", out_of_memory)
+    with pytest.raises(MemoryError, match="no memory left for the witnesses"):
+        bulk_load_new_store(tmp_path / "store", [SAMPLES_DIR], jobs=1)
+    assert not (tmp_path / "store").exists()
+    assert list(tmp_path.glob(".loading-*")) == []
+    assert [t.name for t in threading.enumerate() if t.name.startswith("derived-facts")] == []
