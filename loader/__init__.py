@@ -49,17 +49,15 @@ def load_document(
     file_name: str | None = None,
 ) -> LoadedDocument:
     """Read, extract and build the graph of one document; LoadError names the file and the reason."""
-    from .extract import extract_file  # noqa: PLC0415 - extraction pulls in the reference data
+    from .extract import extract_text  # noqa: PLC0415 - extraction pulls in the reference data
+    from .read import read_document  # noqa: PLC0415
     from .reference import load_reference  # noqa: PLC0415
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(str(path), f"cannot read file: {e.strerror or e}") from e
+    data, text = read_document(path)  # read once, its size checked first
     if reference is None:
         reference = load_reference(body, base)
-    extraction = extract_file(path, reference)  # type: ignore[arg-type]
+    extraction = extract_text(text, path.name, reference)  # type: ignore[arg-type]
     info = DocumentInfo(
         file_name=file_name or path.name,
         sha256=hashlib.sha256(data).hexdigest(),

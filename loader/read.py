@@ -55,6 +55,12 @@ def _pdf_text(path: Path) -> str:
 
 def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The document's text; `LoadError` saying why when there is no usable text."""
+    return read_document(path, max_bytes)[1]
+
+
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str]:
+    """The file's bytes (for its checksum) and its text, the file read once and only after its
+    size was checked; `LoadError` saying why when there is no usable text."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -65,18 +71,16 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if size > max_bytes:
         raise LoadError(path, f"file is {size} bytes, over the limit of {max_bytes} bytes")
     try:
-        with path.open("rb") as fh:
-            head = fh.read(5)
+        data = path.read_bytes()
     except OSError as exc:
         raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
-        if not head.startswith(b"%PDF"):
+    if data.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        if not data.startswith(b"%PDF"):
             raise LoadError(
                 path, "expected a PDF (name ends in .pdf) but the file does not start with %PDF"
             )
         text = _pdf_text(path)
     else:
-        data = path.read_bytes()
         if b"\x00" in data[:4096]:
             raise LoadError(
                 path, "binary data, not text (NUL bytes found); expected plain text or PDF"
@@ -84,4 +88,4 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         text = _decode(data)
     if not _usable(text):
         raise LoadError(path, "no usable text: too few letters (garbage or an empty text layer)")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return data, text.replace("\r\n", "\n").replace("\r", "\n")

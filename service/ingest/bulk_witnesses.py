@@ -115,9 +115,9 @@ def witnesses_nquads(readings: Readings, reported: Iterable[str]) -> bytes:
 def derived_predicates() -> frozenset[str]:
     """Every IRI the derived facts' queries name (`rebuild_constructs`, `INDEX_ROWS`), and
     rdf:type: a document's triples with any other predicate, or typed with a class they do not
-    name, cannot change them. A bulk load keeps
-    the others in a scratch store, computes the derived facts there (1k: 0.65 s, against 1.9 s in
-    the new store, whose compaction the writes then cost 0.6 s more) and streams them in."""
+    name, cannot change them. A bulk load keeps the others in a scratch store, computes the
+    derived facts there (1k: 0.65 s, against 1.9 s in the new store, whose compaction the writes
+    then cost 0.6 s more) and streams them in."""
     texts = [*rebuild_constructs(), INDEX_ROWS]
     prefixes = dict(re.findall(r"PREFIX (\w*): <([^>]+)>", PREFIXES))
     named = {
