@@ -17,6 +17,7 @@ Run: ``.venv/bin/python bench/bench_load.py [--size 1000] [--runs 3]``.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,7 @@ def ratsgraph_load(docs: Path, store: Path, *options: str) -> tuple[float, float
     (``wait4``'s ``ru_maxrss`` would report this benchmark's own size, which the child had
     between fork and exec.)"""
     exe = Path(sys.executable).parent / "ratsgraph"
+    os.sync()  # the last run's 1.6 GB dump and deleted stores written out first, not during it
     start = time.perf_counter()
     proc = subprocess.Popen(
         [str(exe), "load", str(docs), "--store", str(store), *options],
@@ -120,6 +122,7 @@ def main() -> None:
                 shutil.rmtree(location)
 
             bulk = ox.Store(str(work / f"bulk-{run}"))
+            os.sync()  # the dump just written goes to disk before, not during, the bulk load
             start = time.perf_counter()
             bulk.bulk_load(path=str(same), format=ox.RdfFormat.N_QUADS)
             bulk.flush()
