@@ -68,7 +68,17 @@ def _first_name_unique(first: str, reference: Reference) -> bool:
 
 
 def match_person(text: str, reference: Reference) -> tuple[Person | None, float, bool]:
-    """The reference person a garbled name line most likely is: (person, score, first_name_only)."""
+    """The reference person a garbled name line most likely is: (person, score, first_name_only).
+    Remembered per reference data: the same signature lines recur from document to document."""
+    known = reference.person_matches.get(text)
+    if known is None:
+        if len(reference.person_matches) > 65536:
+            reference.person_matches.clear()
+        known = reference.person_matches[text] = _match_person(text, reference)
+    return known
+
+
+def _match_person(text: str, reference: Reference) -> tuple[Person | None, float, bool]:
     line_c = compact(text)
     tokens = [compact(t) for t in re.split(r"[^A-Za-zÄÖÜäöüß]+", text) if len(compact(t)) >= 2]
     if not line_c:

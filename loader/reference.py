@@ -86,6 +86,10 @@ class Reference:
     framework_iri: str | None = None
     framework_label: str | None = None
     framework_parts: list[FrameworkPart] = field(default_factory=list)
+    # `match_person`'s answers by the line read (the persons above do not change once loaded)
+    person_matches: dict[str, tuple[Person | None, float, bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def committee_by_label(self, text: str) -> Committee | None:
         """The committee whose (longest) label occurs in ``text``, case-insensitively."""

@@ -68,14 +68,22 @@ class RoleVocabulary:
         self.labels = labels
         self.compacted = [(compact(lab), lab) for lab in labels]
         self.words = {w for lab in labels for w in re.findall(r"[a-zäöüß]+", lab.lower())}
+        self._best: dict[str, tuple[str | None, float]] = {}  # the same lines recur in documents
 
     def best(self, text: str) -> tuple[str | None, float]:
         c = compact(text)
+        known = self._best.get(c)
+        if known is not None:
+            return known
         scored = [(ratio(c, low), lab) for low, lab in self.compacted]
-        if not scored:
-            return None, 0.0
-        s, lab = max(scored)
-        return lab, s
+        found: tuple[str | None, float] = (None, 0.0)
+        if scored:
+            s, lab = max(scored)
+            found = (lab, s)
+        if len(self._best) > 65536:
+            self._best.clear()
+        self._best[c] = found
+        return found
 
     def is_role_start(self, text: str) -> bool:
         c = compact(text)
