@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -26,12 +27,13 @@ def _usable(text: str) -> bool:
     return letters >= 20 and letters >= 0.3 * len(text.strip())
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(path: Path, data: bytes) -> str:
+    """The text layer of a PDF already read (``data``); ``path`` names it in errors."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(str(path), strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         pages = [page.extract_text() or "" for page in reader.pages]
     except (
         PdfReadError,
@@ -79,7 +81,7 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
             raise LoadError(
                 path, "expected a PDF (name ends in .pdf) but the file does not start with %PDF"
             )
-        text = _pdf_text(path)
+        text = _pdf_text(path, data)  # from the bytes read, not the file again
     else:
         if b"\x00" in data[:4096]:
             raise LoadError(

@@ -68,22 +68,18 @@ class RoleVocabulary:
         self.labels = labels
         self.compacted = [(compact(lab), lab) for lab in labels]
         self.words = {w for lab in labels for w in re.findall(r"[a-zäöüß]+", lab.lower())}
-        self._best: dict[str, tuple[str | None, float]] = {}  # the same lines recur in documents
+        # the same lines recur from document to document: each scored once
+        self._best_of = lru_cache(maxsize=65536)(self._score)
 
     def best(self, text: str) -> tuple[str | None, float]:
-        c = compact(text)
-        known = self._best.get(c)
-        if known is not None:
-            return known
+        return self._best_of(compact(text))
+
+    def _score(self, c: str) -> tuple[str | None, float]:
         scored = [(ratio(c, low), lab) for low, lab in self.compacted]
-        found: tuple[str | None, float] = (None, 0.0)
-        if scored:
-            s, lab = max(scored)
-            found = (lab, s)
-        if len(self._best) > 65536:
-            self._best.clear()
-        self._best[c] = found
-        return found
+        if not scored:
+            return None, 0.0
+        s, lab = max(scored)
+        return lab, s
 
     def is_role_start(self, text: str) -> bool:
         c = compact(text)
