@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
         "where a query past its limit cannot be stopped (only for comparison or without fork)",
     ),
     Setting(
+        "READ_WORKERS",
+        True,
+        "Run the reads of views and pages in a warm worker process, kept until the data changes "
+        "and stopped like a child at the time limit; false: each read in a child of its own",
+    ),
+    Setting(
         "PROVEN_FAST_S",
         1.0,
         "A read that finished within this many seconds in a child process runs in the request "

@@ -1,18 +1,19 @@
-"""Query limits: time limits that really stop the work, a row cap, (the limits on request sizes are the web front's: service/web/request_limits.py).
+"""Query limits: time limits that really stop the work, a row cap (a request's own time limit
+and sizes are the web front's: service/web/request_limits.py).
 
-`LimitedStore` wraps any `Store`: every read runs in a stoppable child (stoppable.py) under the
-request's time limit and a memory limit, at most ``max_concurrent`` at once per lane (lanes.py:
-anyone's SPARQL apart from our own views and pages), and SELECT results are cut at the row cap with
-the response flagged. Only reads of queries we wrote (views, pages) may skip
-the child once they proved fast; arbitrary SPARQL (`query_serialized`) never does. Writes stay in
-the serving process, one at a time. Anyone may lower the time limit of a request (``timeout=``);
-only a token holder may raise it (QLever's rule).
+`LimitedStore` wraps any `Store`: every read runs in a stoppable child (stoppable.py; ours in a
+warm worker, workers.py) under the request's time limit and a memory limit, at most
+``max_concurrent`` at once per lane (lanes.py: anyone's SPARQL apart from our own views and pages),
+and SELECT results are cut at the row cap with the response flagged. Only reads of queries we wrote
+(views, pages) may skip the child once they proved fast; arbitrary SPARQL (`query_serialized`)
+never does. Writes stay in the serving process, one at a time.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -22,22 +23,14 @@ from typing import Any, TypeVar
 
 from rdflib import Graph
 
-from service.errors import UserError
 from service.store import SelectResult, Store
 from service.store.lanes import Busy, Lane
+from service.store.query_guard import FederationFailed
 from service.store.row_cap import cut_results
 from service.store.stoppable import ForkGate, Stalled, WriteInProgress, run_stoppable
+from service.store.workers import WorkerPool
 
 T = TypeVar("T")
-MIN_TIMEOUT_S = 0.1  # below that a fork alone may not finish: a limit nobody could meet
-
-
-class FederationFailed(UserError):
-    """An allowlisted SERVICE endpoint did not answer: a bad gateway, not an unavailable store."""
-
-    def __init__(self, endpoints: list[str], cause: Exception) -> None:
-        named = ", ".join(f"<{e}>" for e in endpoints)
-        super().__init__(f"the federated query to {named} failed: {cause}", 502)
 
 
 # anyone's SPARQL runs at a lower CPU priority than views and pages: runaway queries on every core
@@ -46,6 +39,7 @@ PUBLIC_NICE = 10
 DEMOTE_AFTER_S = 1.0  # and one that computed this long (CPU; 5x on the clock) drops lowest
 WRITE_WAIT_S = 0.05  # how long a read of ours waits for a running write before it runs inline
 COMPACT_AFTER_WRITES = 16  # writes through the server between two compactions of the files
+ONE_ROW = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"  # what a spare worker reads first (workers.py)
 PROVEN_ENTRIES = 4096  # reads remembered as fast, per process (hashes: 32 bytes each)
 
 
@@ -58,6 +52,7 @@ class Limits:
     proven_fast_s: float = 1.0  # a read that took at most this in a child runs inline next time
     memory_mb: int | None = 1024  # what a query's child may allocate beyond what it inherited
     queue: int = 16  # arbitrary SPARQL queries waiting for a slot; more are refused at once (503)
+    workers: bool = True  # reads of ours in warm workers (workers.py); False: a child each
 
 
 def _is_local(store: object) -> bool:
@@ -105,6 +100,11 @@ class LimitedStore:
         # reads that finished quickly in a child, by (store generation, read): see `_run`
         self._proven: OrderedDict[bytes, None] = OrderedDict()
         self._proven_lock = threading.Lock()
+        # reads of ours in warm forked workers, one per state of a local store (workers.py)
+        self._workers = WorkerPool(
+            self._perform, self._gate, limits.memory_mb, self._stall_s, prime=("select", ONE_ROW)
+        )
+        self._spare = False  # keep an idle worker forked ahead of the next read (a server)
 
     def __repr__(self) -> str:
         return f"LimitedStore({self.inner!r}, {self.limits})"
@@ -137,7 +137,11 @@ class LimitedStore:
                 self._proven.popitem(last=False)
 
     def _run(
-        self, fn: Callable[[], T], read: tuple[object, ...] | None = None, public: bool = False
+        self,
+        fn: Callable[[], T],
+        read: tuple[object, ...] | None = None,
+        public: bool = False,
+        job: tuple[object, ...] | None = None,
     ) -> T:
         """Run a read within the time limit.
 
@@ -148,14 +152,15 @@ class LimitedStore:
         store's generation moves (``read`` names the read; None: always a child). Arbitrary SPARQL
         never gets a name: its cost may depend on NOW(), RAND() or a remote answer, so a query
         fast once may run for hours (or eat the memory) the next time; and it waits in its own
-        lane (``public``), so runaway queries cannot take the slots of views and pages. A remote
+        lane (``public``), so runaway queries cannot take the slots of views and pages. A read of
+        ours that ``job`` describes as data (`_perform`) runs in a warm worker (workers.py). A remote
         store is asked in the request thread with the limit as its HTTP timeout: killing a child
         would not stop the server's work either."""
         timeout = current_timeout(self.limits.timeout_s)
         started = time.monotonic()
         if not public:
             with self._own.slot(timeout):
-                return self._run_in_slot(fn, read, timeout, started)
+                return self._run_in_slot(fn, read, timeout, started, job=job)
         held = [self._public]
         self._public.acquire(timeout)
 
@@ -184,8 +189,9 @@ class LimitedStore:
         started: float,
         public: bool = False,
         on_long: Callable[[], None] | None = None,
+        job: tuple[object, ...] | None = None,
     ) -> T:
-        """`_run` once a lane gave it a slot: inline, under a deadline, or in a child."""
+        """`_run` once a lane gave it a slot: inline, under a deadline, in a worker or a child."""
         if not self.limits.stoppable:
             return fn()
         if self._stall_s is None and hasattr(self.inner, "deadline"):
@@ -194,10 +200,18 @@ class LimitedStore:
         key = self._proof_key(read) if read is not None else None
         if self._is_proven(key):
             return fn()
+        payload = self._job_payload(job)
         for attempt in (1, 2, 3):
             left = max(0.01, timeout - (time.monotonic() - started))
             try:
                 t0 = time.monotonic()
+                if payload is not None:
+                    result = self._workers.run(
+                        payload, self.inner.generation, left, timeout, WRITE_WAIT_S
+                    )
+                    if time.monotonic() - t0 <= self.limits.proven_fast_s:
+                        self._prove(key)
+                    return result
                 result = run_stoppable(
                     fn, left, timeout, self._gate, self._stall_s, self.limits.memory_mb,
                     nice=PUBLIC_NICE if public else 0,
@@ -218,6 +232,40 @@ class LimitedStore:
                 if attempt == 3:
                     raise OSError("the store did not answer (three attempts)") from None
         raise AssertionError("unreachable")
+
+    def _warm(self) -> bool:
+        """Warm workers read a local store that counts its writes (so they know they are stale)."""
+        local = self._stall_s is not None and self.limits.workers
+        return local and getattr(self.inner, "generation", None) is not None
+
+    def _job_payload(self, job: tuple[object, ...] | None) -> bytes | None:
+        """A read of ours pickled for a worker; None where it goes to a child of its own (no job,
+        no warm workers here, or a job that does not pickle: a closure)."""
+        if job is None or not self._warm():
+            return None
+        try:
+            return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            return None
+
+    def _perform(self, job: tuple[Any, ...]) -> Any:
+        """What a worker does for a job of `select`, `ask`, `construct` or `read_together`."""
+        kind, arg = job
+        if kind == "construct":
+            return self.inner.construct(arg).serialize(format="nt")
+        return {"select": self._capped, "ask": self.inner.ask, "together": self._together}[kind](
+            arg
+        )
+
+    def keep_spare(self) -> None:
+        """Keep a worker forked ahead of the next read (a server: its first visitor, and the first
+        after each write, do not wait for a fork): one now and one after each write."""
+        self._spare = True
+        self._fork_spare()
+
+    def _fork_spare(self) -> None:
+        if self._spare and self._warm():
+            self._workers.spare(self.inner.generation)
 
     def healthy(self) -> bool:
         """Ask the store a trivial question outside both lanes, so /healthz answers while they
@@ -240,7 +288,11 @@ class LimitedStore:
         return replace(result, rows=result.rows[:cap], truncated=True)
 
     def select(self, query: str) -> SelectResult:
-        result = self._run(lambda: self._capped(query), ("select", query, self.limits.max_rows))
+        result = self._run(
+            lambda: self._capped(query),
+            ("select", query, self.limits.max_rows),
+            job=("select", query),
+        )
         if result.truncated:
             note_truncated()
         return result
@@ -258,6 +310,15 @@ class LimitedStore:
         pays one fork and reads with the store's caches its own first steps warmed (each query in
         a child of its own: 4 forks, ~150 ms of a 320 ms first page at 100,000 resolutions).
         ``name`` names the read (a view's page and its parameters), as a query's text would."""
+        answer, cut = self._run(
+            lambda: self._together(fn), ("together", name), job=("together", fn)
+        )
+        if cut:
+            note_truncated()
+        return answer
+
+    def _together(self, fn: Callable[[Callable[[str], SelectResult]], T]) -> tuple[T, bool]:
+        """``fn`` given `_capped` as its select; and whether any of its answers was cut."""
         truncated: list[bool] = []
 
         def capped(query: str) -> SelectResult:
@@ -265,19 +326,18 @@ class LimitedStore:
             truncated.append(result.truncated)
             return result
 
-        answer, cut = self._run(lambda: (fn(capped), any(truncated)), ("together", name))
-        if cut:
-            note_truncated()
-        return answer
+        return fn(capped), any(truncated)
 
     def ask(self, query: str) -> bool:
         inner = self.inner
-        return self._run(lambda: inner.ask(query), ("ask", query))
+        return self._run(lambda: inner.ask(query), ("ask", query), job=("ask", query))
 
     def construct(self, query: str) -> Graph:
         inner = self.inner
         data = self._run(
-            lambda: inner.construct(query).serialize(format="nt"), ("construct", query)
+            lambda: inner.construct(query).serialize(format="nt"),
+            ("construct", query),
+            job=("construct", query),
         )
         return Graph().parse(data=data, format="nt")
 
@@ -323,7 +383,9 @@ class LimitedStore:
         return self.inner.dump(media_type)
 
     def _wrote(self) -> None:
+        self._workers.retire_stale(getattr(self.inner, "generation", None))
         self._settle()
+        self._fork_spare()
         for listener in self.after_write:
             listener()
 
@@ -373,6 +435,7 @@ class LimitedStore:
             return fn(self.inner)
 
     def close(self) -> None:
+        self._workers.close()
         self.inner.close()
 
 
@@ -383,32 +446,3 @@ def _return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-def requested_timeout(raw: str | None, default: float, ceiling: float, token_holder: bool) -> float:
-    """The time limit a request asked for: anyone may lower it, only a token holder may raise it.
-
-    >>> requested_timeout("2.5", 20.0, 600.0, False)
-    2.5
-    >>> requested_timeout(None, 20.0, 600.0, False)
-    20.0
-    """
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise UserError(f"'timeout' must be a number of seconds, got {raw[:50]!r}") from None
-    if not value >= MIN_TIMEOUT_S or value == float("inf"):  # NaN fails the comparison too
-        raise UserError(
-            f"'timeout' must be a number of seconds from {MIN_TIMEOUT_S:g} up, got {raw[:50]!r}"
-        )
-    if value > default and not token_holder:
-        raise UserError(
-            f"'timeout' {value:g} s is above this server's limit of {default:g} s; anyone may lower "
-            "it, raising it needs the write token (Authorization: Bearer …)",
-            403,
-        )
-    if value > ceiling:
-        raise UserError(f"'timeout' {value:g} s is above the ceiling of {ceiling:g} s")
-    return value

@@ -25,6 +25,14 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = frozenset("{([") , frozenset("})]")  # fmt: skip
 
 
+class FederationFailed(UserError):
+    """An allowlisted SERVICE endpoint did not answer: a bad gateway, not an unavailable store."""
+
+    def __init__(self, endpoints: list[str], cause: Exception) -> None:
+        named = ", ".join(f"<{e}>" for e in endpoints)
+        super().__init__(f"the federated query to {named} failed: {cause}", 502)
+
+
 def nesting_depth(query: str) -> int:
     """The deepest nesting of brackets, counted over the whole text (strings too: that errs safe).
 

@@ -87,6 +87,34 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (data_kib * 1024 + extra, resource.RLIM_INFINITY))
 
 
+def outcome(fn: Callable[[], Any]) -> bytes:
+    """Run ``fn`` and frame what came of it for the parent: 8 bytes of length, then the pickled
+    answer or error (`decode` turns it back)."""
+    try:
+        payload = pickle.dumps(("ok", fn()), protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        payload = pickle.dumps(("memory", "", 503))
+    except UserError as e:
+        payload = pickle.dumps(("user", e.message, e.status))
+    except SyntaxError as e:
+        payload = pickle.dumps(("syntax", str(e), 400))
+    except ValueError as e:
+        payload = pickle.dumps(("value", str(e), 400))
+    except OSError as e:
+        payload = pickle.dumps(("os", str(e), 503))
+    except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
+        payload = pickle.dumps(("internal", f"{type(e).__name__}: {e}", 500))
+    # length first: the parent stops reading when it has it all, not at an end of file that a
+    # sibling child (forked meanwhile, holding a copy of this pipe's end) may delay for long
+    return len(payload).to_bytes(8, "big") + payload
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _child(
     fn: Callable[[], Any], write_fd: int, err_fd: int, memory_mb: int | None, nice: int
 ) -> None:
@@ -98,25 +126,7 @@ def _child(
             limit_memory(memory_mb)
         if nice:
             os.nice(nice)
-        try:
-            payload = pickle.dumps(("ok", fn()), protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            payload = pickle.dumps(("memory", "", 503))
-        except UserError as e:
-            payload = pickle.dumps(("user", e.message, e.status))
-        except SyntaxError as e:
-            payload = pickle.dumps(("syntax", str(e), 400))
-        except ValueError as e:
-            payload = pickle.dumps(("value", str(e), 400))
-        except OSError as e:
-            payload = pickle.dumps(("os", str(e), 503))
-        except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
-            payload = pickle.dumps(("internal", f"{type(e).__name__}: {e}", 500))
-        # length first: the parent stops reading when it has it all, not at an end of file that a
-        # sibling child (forked meanwhile, holding a copy of this pipe's end) may delay for long
-        view = memoryview(len(payload).to_bytes(8, "big") + payload)
-        while view:
-            view = view[os.write(write_fd, view) :]
+        write_all(write_fd, outcome(fn))
     except BaseException:  # noqa: BLE001 - nothing may escape a forked child
         code = 1
     finally:
@@ -279,22 +289,12 @@ def run_stoppable(
     deadline = time.monotonic() + timeout_s
     read_fd, write_fd = os.pipe()
     err_read, err_write = os.pipe()
-    gated = False
-    if gate is not None:
-        wait = timeout_s if gate_wait_s is None else min(gate_wait_s, timeout_s)
-        if not gate.acquire(timeout=wait):
-            for fd in (read_fd, write_fd, err_read, err_write):
-                os.close(fd)
-            if gate_wait_s is not None:
-                raise WriteInProgress()
-            raise QueryStopped(limit_s or timeout_s)
-        gated = True
-    pid = -1
     try:
-        pid = os.fork()
-    finally:
-        if gated and pid != 0:
-            gate.release()  # type: ignore[union-attr]
+        pid = gated_fork(gate, timeout_s, gate_wait_s, limit_s)
+    except BaseException:
+        for fd in (read_fd, write_fd, err_read, err_write):
+            os.close(fd)
+        raise
     if pid == 0:  # pragma: no cover - runs in the child, which exits inside _child
         os.close(read_fd)
         os.close(err_read)
@@ -304,50 +304,10 @@ def run_stoppable(
     os.set_blocking(err_read, False)
     received = bytearray()
     ended: int | None = None
-    poller = select.poll()
-    poller.register(read_fd, select.POLLIN | select.POLLHUP)
-    watch_at, ticks = time.monotonic() + (stall_s or 0), progress(pid)
-    # CPU time: on a busy machine a short query may wait for a core; but also time on the clock
-    # (5x), as a query starved of CPU would otherwise keep its slot to the end of its limit
-    demote_at = demote_after_s * os.sysconf("SC_CLK_TCK") if demote_after_s is not None else None
-    demote_by = time.monotonic() + 5 * demote_after_s if demote_after_s is not None else None
     try:
-        while not _complete(received):
-            if demote_at is not None and (
-                (cpu_ticks(pid) or 0) >= demote_at or time.monotonic() >= demote_by  # type: ignore[operator]
-            ):
-                demote_at = None
-                try:
-                    os.setpriority(os.PRIO_PROCESS, pid, 19)
-                except OSError:
-                    pass  # it ended meanwhile
-                if on_long is not None:
-                    try:
-                        on_long()
-                    except BaseException:
-                        os.kill(pid, signal.SIGKILL)
-                        raise
-            left = deadline - time.monotonic()
-            if left <= 0:
-                os.kill(pid, signal.SIGKILL)
-                raise QueryStopped(limit_s or timeout_s)
-            if poller.poll(min(left, stall_s or 1.0, 1.0) * 1000):
-                chunk = os.read(read_fd, 1 << 20)
-                if not chunk:
-                    break
-                received += chunk
-                continue
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:  # it ended, and no end of file came: a sibling holds the pipe open
-                ended = status
-                received += _drain(read_fd)
-                break
-            if stall_s and not received and time.monotonic() >= watch_at:
-                now = progress(pid)
-                if now is not None and now == ticks:
-                    os.kill(pid, signal.SIGKILL)
-                    raise Stalled()
-                watch_at, ticks = time.monotonic() + stall_s, now
+        ended = await_answer(
+            pid, read_fd, received, deadline, limit_s or timeout_s, stall_s, demote_after_s, on_long
+        )
     finally:
         os.close(read_fd)
         printed = b""
@@ -364,6 +324,91 @@ def run_stoppable(
             except BlockingIOError:
                 pass
         os.close(err_read)
+    return decode(received, ended, printed, memory_mb)
+
+
+def gated_fork(
+    gate: ForkGate | None, timeout_s: float, gate_wait_s: float | None, limit_s: float | None
+) -> int:
+    """``os.fork()`` while ``gate`` keeps writes out (see `run_stoppable`): `WriteInProgress` when
+    a write holds it past ``gate_wait_s``, `QueryStopped` past ``timeout_s``."""
+    if gate is not None:
+        wait = timeout_s if gate_wait_s is None else min(gate_wait_s, timeout_s)
+        if not gate.acquire(timeout=wait):
+            if gate_wait_s is not None:
+                raise WriteInProgress()
+            raise QueryStopped(limit_s or timeout_s)
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if gate is not None and pid != 0:
+            gate.release()
+    return pid
+
+
+def await_answer(
+    pid: int,
+    read_fd: int,
+    received: bytearray,
+    deadline: float,
+    limit_s: float,
+    stall_s: float | None = None,
+    demote_after_s: float | None = None,
+    on_long: Callable[[], None] | None = None,
+) -> int | None:
+    """Read a child's answer into ``received`` until it is whole; the child's exit status where it
+    ended without (None while it runs). At the deadline, or when it stalls (`Stalled`), the child
+    is killed and the error raised; the caller closes the pipe and reaps the child."""
+    poller = select.poll()
+    poller.register(read_fd, select.POLLIN | select.POLLHUP)
+    watch_at, ticks = time.monotonic() + (stall_s or 0), progress(pid)
+    # CPU time: on a busy machine a short query may wait for a core; but also time on the clock
+    # (5x), as a query starved of CPU would otherwise keep its slot to the end of its limit
+    demote_at = demote_after_s * os.sysconf("SC_CLK_TCK") if demote_after_s is not None else None
+    demote_by = time.monotonic() + 5 * demote_after_s if demote_after_s is not None else None
+    while not _complete(received):
+        if demote_at is not None and (
+            (cpu_ticks(pid) or 0) >= demote_at or time.monotonic() >= demote_by  # type: ignore[operator]
+        ):
+            demote_at = None
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, 19)
+            except OSError:
+                pass  # it ended meanwhile
+            if on_long is not None:
+                try:
+                    on_long()
+                except BaseException:
+                    os.kill(pid, signal.SIGKILL)
+                    raise
+        left = deadline - time.monotonic()
+        if left <= 0:
+            os.kill(pid, signal.SIGKILL)
+            raise QueryStopped(limit_s)
+        if poller.poll(min(left, stall_s or 1.0, 1.0) * 1000):
+            chunk = os.read(read_fd, 1 << 20)
+            if not chunk:
+                break
+            received += chunk
+            continue
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:  # it ended, and no end of file came: a sibling holds the pipe open
+            received += _drain(read_fd)
+            return status
+        if stall_s and not received and time.monotonic() >= watch_at:
+            now = progress(pid)
+            if now is not None and now == ticks:
+                os.kill(pid, signal.SIGKILL)
+                raise Stalled()
+            watch_at, ticks = time.monotonic() + stall_s, now
+    return None
+
+
+def decode(received: bytes, ended: int, printed: bytes, memory_mb: int | None) -> Any:
+    """What a child's framed answer (`outcome`) says: its value, or its error raised here as the
+    child raised it; a child that died without a whole answer (``ended``: its exit status,
+    ``printed``: what it wrote to stderr) as `QueryOutOfMemory`, `QueryCrashed` or OSError."""
     if not os.WIFEXITED(ended) or os.WEXITSTATUS(ended) != 0:  # died before or while answering
         if memory_mb and any(sign in printed for sign in OUT_OF_MEMORY):
             raise QueryOutOfMemory(memory_mb)

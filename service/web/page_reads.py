@@ -11,6 +11,7 @@ asks for all steps in one read of the store (one forked child where the store's 
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -45,26 +46,38 @@ def read_page_at_once(
         return read_page(lambda text: cache.select(store, text), steps, resolved, page)
     counts_text = steps[0].bind(_scoped(steps[0], resolved))
     known = {counts_text: cache.peek(store, counts_text)}
-
-    def read(select: Select) -> tuple[SelectResult, list[tuple[str, SelectResult, float]]]:
-        asked: list[tuple[str, SelectResult, float]] = []
-
-        def remembered(text: str) -> SelectResult:
-            held = known.get(text)
-            if held is not None:
-                return held
-            started = time.monotonic()
-            result = select(text)
-            asked.append((text, result, time.monotonic() - started))
-            return result
-
-        return read_page(remembered, steps, resolved, page), asked
-
     generation = getattr(store, "generation", None)  # the state read (a write may come meanwhile)
+    # a function and its arguments, not a closure: a warm worker is sent it (store/workers.py)
+    read = functools.partial(
+        read_remembering, steps=steps, resolved=resolved, page=page, known=known
+    )
     result, asked = together(read, name)
     for text, answer, cost_s in asked:
         cache.keep(store, text, answer, cost_s, generation)
     return result
+
+
+def read_remembering(
+    select: Select,
+    steps: Steps,
+    resolved: dict[str, str],
+    page: paging.Page,
+    known: dict[str, SelectResult | None],
+) -> tuple[SelectResult, list[tuple[str, SelectResult, float]]]:
+    """`read_page`, with the answers ``known`` already given from them, and the answers it asked
+    for (text, answer, seconds), for the view cache."""
+    asked: list[tuple[str, SelectResult, float]] = []
+
+    def remembered(text: str) -> SelectResult:
+        held = known.get(text)
+        if held is not None:
+            return held
+        started = time.monotonic()
+        result = select(text)
+        asked.append((text, result, time.monotonic() - started))
+        return result
+
+    return read_page(remembered, steps, resolved, page), asked
 
 
 def read_page(

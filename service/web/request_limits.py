@@ -9,8 +9,10 @@ from urllib.parse import parse_qs
 from flask import g, request
 
 from service.errors import UserError
-from service.store.limits import LimitedStore, Limits, requested_timeout
+from service.store.limits import LimitedStore, Limits
 from service.web.auth import is_token_holder, is_write_route, require_write
+
+MIN_TIMEOUT_S = 0.1  # below that a fork alone may not finish: a limit nobody could meet
 
 
 def init_app(app: Any) -> None:
@@ -29,6 +31,7 @@ def init_app(app: Any) -> None:
                 float(config["PROVEN_FAST_S"]),
                 int(config["QUERY_MEMORY_MB"]) or None,
                 int(config["QUERY_QUEUE"]),
+                bool(config["READ_WORKERS"]),
             ),
         )
 
@@ -98,3 +101,32 @@ def _sparql_limits(max_query: int) -> dict[str, list[str]]:
             f"the query is {len(query)} characters long; at most {max_query} allowed", 413
         )
     return form
+
+
+def requested_timeout(raw: str | None, default: float, ceiling: float, token_holder: bool) -> float:
+    """The time limit a request asked for: anyone may lower it, only a token holder may raise it.
+
+    >>> requested_timeout("2.5", 20.0, 600.0, False)
+    2.5
+    >>> requested_timeout(None, 20.0, 600.0, False)
+    20.0
+    """
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UserError(f"'timeout' must be a number of seconds, got {raw[:50]!r}") from None
+    if not value >= MIN_TIMEOUT_S or value == float("inf"):  # NaN fails the comparison too
+        raise UserError(
+            f"'timeout' must be a number of seconds from {MIN_TIMEOUT_S:g} up, got {raw[:50]!r}"
+        )
+    if value > default and not token_holder:
+        raise UserError(
+            f"'timeout' {value:g} s is above this server's limit of {default:g} s; anyone may lower "
+            "it, raising it needs the write token (Authorization: Bearer …)",
+            403,
+        )
+    if value > ceiling:
+        raise UserError(f"'timeout' {value:g} s is above the ceiling of {ceiling:g} s")
+    return value

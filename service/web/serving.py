@@ -88,6 +88,9 @@ def app_factory(
         else:
             store = open_store(location)
         app = create_app(config, store=store)
+        limited = app.extensions["ratsgraph"]
+        if hasattr(limited, "keep_spare"):  # a worker forked for the first visitor's read
+            limited.keep_spare()
         views.warm(app)
         return app
 
