@@ -5,7 +5,6 @@ like any child; a write retires the worker, and a server forks one before its fi
 from __future__ import annotations
 
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from service.store.stoppable import QueryOutOfMemory, QueryStopped
 from service.web import create_app
 
 from .conftest import start_server, stop_server
-from .test_limits import HOURS_LONG, children_of, descendants, new_children_left
+from .test_limits import HOURS_LONG, children_of, counted_forks, descendants, new_children_left
 
 VIEWS = [
     "/views/framework.json",
@@ -39,21 +38,6 @@ def two_gigabytes(select):  # noqa: ANN001, ANN201 - a read that allocates past 
 def one_row(select):  # noqa: ANN001, ANN201
     first = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) } ORDER BY ?s LIMIT 1"
     return [r["s"].value for r in select(first).rows]
-
-
-def forks_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Pids this test's thread forks from now on (other tests' apps may fork in their threads)."""
-    forks: list[int] = []
-    real, here = os.fork, threading.current_thread()
-
-    def counting() -> int:
-        pid = real()
-        if pid and threading.current_thread() is here:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counting)
-    return forks
 
 
 def gone(pid: int, within_s: float = 5.0) -> bool:
@@ -83,7 +67,7 @@ def test_reads_of_views_share_one_worker_and_answer_as_the_request_thread_would(
     expected = [inline.test_client().get(url).get_json() for url in VIEWS]
     # PROVEN_FAST_S 0: no read is ever run in the thread, every one goes to the worker
     app = create_app({**settings, "PROVEN_FAST_S": 0}, store=sample_store)
-    forks = forks_here(monkeypatch)
+    forks = counted_forks(monkeypatch)
     answers = [app.test_client().get(url).get_json() for url in VIEWS]
     assert answers == expected
     assert len(forks) == 1  # nine reads (label lookups, page steps), one worker
@@ -95,7 +79,7 @@ def test_a_write_retires_the_worker_and_the_next_read_sees_it(
 ) -> None:
     app = create_app({"TESTING": True, "VIEW_WARM": False, "PROVEN_FAST_S": 0}, store=sample_store)
     limited = app.extensions["ratsgraph"]
-    forks = forks_here(monkeypatch)
+    forks = counted_forks(monkeypatch)
     first = limited.read_together(one_row, "one row")
     assert limited.read_together(one_row, "one row") == first
     assert len(forks) == 1
@@ -117,7 +101,7 @@ def test_a_read_of_ours_past_its_limit_is_stopped_and_its_worker_killed(
     app = create_app({"TESTING": True, "QUERY_TIMEOUT_S": 0.5, "VIEW_WARM": False}, store=store)
     limited = app.extensions["ratsgraph"]
     before = set(children_of(os.getpid()))
-    forks = forks_here(monkeypatch)
+    forks = counted_forks(monkeypatch)
     started = time.monotonic()
     with app.test_request_context(), pytest.raises(QueryStopped):
         limited.read_together(hours_long, "hours")
