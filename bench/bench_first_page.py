@@ -46,7 +46,16 @@ from pathlib import Path
 from typing import Any
 
 from bench_views import cases
-from common import ROOT, copy_store, free_port, machine, start_oxigraph, stop, wait_for
+from common import (
+    ROOT,
+    copy_store,
+    free_port,
+    machine,
+    server_settings,
+    start_oxigraph,
+    stop,
+    wait_for,
+)
 
 PAGE_SIZE = 100
 # what `ratsgraph serve` gets beside its defaults: no warm-up, so its first request is its first;
@@ -67,20 +76,6 @@ class Sent:
 def view_url(name: str, values: dict[str, str]) -> str:
     """The path and query string of a view's first page."""
     return f"/views/{name}?" + urllib.parse.urlencode({**values, "_size": str(PAGE_SIZE)})
-
-
-def server_settings(given: list[str]) -> dict[str, str]:
-    """``RATSGRAPH_*`` variables for the server: no warm-up, and each ``NAME=VALUE`` given (values
-    as the server reads them: JSON where they parse as JSON, else text)."""
-    env = dict(SERVER_ENV)
-    for item in given:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(
-                f"--setting expects NAME=VALUE (a name of service/config.py), got {item!r}"
-            )
-        env[f"RATSGRAPH_{name}"] = value
-    return env
 
 
 def capture(store: Path, name: str, values: dict[str, str], env: dict[str, str]) -> Sent:
@@ -212,7 +207,7 @@ def main() -> None:
         help="a setting for both the server and the capture, e.g. VIEW_CACHE_SIZE=0 (repeatable)",
     )  # fmt: skip
     args = parser.parse_args()
-    env = server_settings(args.setting)
+    env = server_settings(SERVER_ENV, args.setting)
     work = Path(tempfile.mkdtemp(prefix="ratsgraph-bench-first-page-"))
     print(f"machine: {machine()}\nuptime: {uptime()}")
     try:

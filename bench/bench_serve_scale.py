@@ -12,9 +12,11 @@ A `ratsgraph serve` (one worker, default settings) on a copy of the dataset's st
    answer was fresh again.
 
 The views are `bench_views.cases`: every view with its example and without parameters. Reports the
-server's peak RSS and the machine's load (uptime) before and after. Run on a copy of
+server's peak RSS, the memory of the server and its children together (the sum of their PSS, so
+pages a forked read worker still shares with the server count once: largest sampled after each
+round, and at the end) and the machine's load (uptime) before and after. Run on a copy of
 ``bench/out/<size>/store``: ``.venv/bin/python bench/bench_serve_scale.py --size 100000
-[--seconds 240] [--writes 20 120]``.
+[--seconds 240] [--writes 20 120] [--setting READ_WORKERS=false]``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,17 @@ import urllib.request
 from pathlib import Path
 
 from bench_views import cases
-from common import ROOT, copy_store, docs_dir, free_port, largest_peak_mib, machine, wait_for
+from common import (
+    ROOT,
+    copy_store,
+    docs_dir,
+    family_pss_mib,
+    free_port,
+    largest_peak_mib,
+    machine,
+    server_settings,
+    wait_for,
+)
 
 
 def main() -> None:
@@ -52,6 +64,10 @@ def main() -> None:
         "the rounds are sequential, so a view that runs into its time limit takes every round's "
         "time",
     )  # fmt: skip
+    parser.add_argument(
+        "--setting", action="append", default=[], metavar="NAME=VALUE",
+        help="a setting of service/config.py for the server, e.g. READ_WORKERS=false (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     writes = [args.seconds / 12, args.seconds / 2] if args.writes is None else args.writes
     port = free_port()
@@ -61,12 +77,13 @@ def main() -> None:
     proc = subprocess.Popen(
         [str(exe), "serve", "--store", str(store), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-        env={**os.environ, "RATSGRAPH_WRITE_TOKEN": TOKEN},
+        env={**os.environ, **server_settings({"RATSGRAPH_WRITE_TOKEN": TOKEN}, args.setting)},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     views = [(_label(name, params), _url(base, name, params)) for name, params in cases(args.size)]
     views = [(label, url) for label, url in views if label not in args.skip]
-    print(f"machine: {machine()}\ndataset: {args.size} resolutions\nuptime: {_uptime()}\n")
+    print(f"machine: {machine()}\ndataset: {args.size} resolutions\nuptime: {_uptime()}")
+    print(f"server settings: {' '.join(args.setting) or 'defaults'}\n")
     try:
         wait_for(base + "/views/", proc, timeout=300)
         print("start: each view's first request\n\n| view | status | rows | time | stale |")
@@ -74,8 +91,13 @@ def main() -> None:
         for label, url in views:
             status, rows, ms, stale = ask(url)
             print(f"| `{label}` | {status} | {rows} | {ms:,.0f} ms | {stale} |", flush=True)
-        steady(views, args.seconds, writes, args.size, base)
+        largest = steady(views, args.seconds, writes, args.size, base, proc.pid)
         print(f"\npeak RSS of `ratsgraph serve`: {largest_peak_mib(proc.pid):.0f} MiB")
+        pss, count = family_pss_mib(proc.pid)
+        print(
+            f"memory of the server and its children (sum of PSS): largest {largest[0]:.0f} MiB "
+            f"({largest[1]} processes), at the end {pss:.0f} MiB ({count} processes)"
+        )
         print(f"uptime: {_uptime()}")
     finally:
         proc.terminate()
@@ -84,9 +106,16 @@ def main() -> None:
 
 
 def steady(
-    views: list[tuple[str, str]], seconds: float, writes: list[float], size: int, base: str
-) -> None:
-    """Rounds of every view for ``seconds``, uploading a document at each of ``writes``."""
+    views: list[tuple[str, str]],
+    seconds: float,
+    writes: list[float],
+    size: int,
+    base: str,
+    server: int,
+) -> tuple[float, int]:
+    """Rounds of every view for ``seconds``, uploading a document at each of ``writes``; the
+    largest memory of the ``server`` process and its children after a round (`family_pss_mib`)."""
+    largest = (0.0, 0)
     document = next(iter(sorted(docs_dir(size).glob("*Beschlusskontrolle_1.txt"))))
     times: dict[str, list[float]] = {label: [] for label, _ in views}
     stale: dict[str, int] = {label: 0 for label, _ in views}
@@ -108,6 +137,7 @@ def steady(
             errors[label] += status != 200
             if written_at is not None and not was_stale and label not in fresh_after[-1]:
                 fresh_after[-1][label] = time.monotonic() - written_at
+        largest = max(largest, family_pss_mib(server))
         time.sleep(0.5)
     print(
         f"\nsteady state: {seconds:.0f} s, a round of every view every 0.5 s, documents uploaded "
@@ -126,6 +156,7 @@ def steady(
             f"{ms[-1]:,.1f} ms | {stale[label]} | {errors[label]} | {again} |",
             flush=True,
         )
+    return largest
 
 
 def ask(url: str) -> tuple[int, int, float, bool]:

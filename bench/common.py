@@ -145,8 +145,22 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def largest_peak_mib(pid: int) -> float:
-    """The largest peak RSS (VmHWM, MiB) among a process and its descendants, right now."""
+def server_settings(base: dict[str, str], given: list[str]) -> dict[str, str]:
+    """``RATSGRAPH_*`` variables for a server under test: ``base``, then each ``NAME=VALUE`` given
+    (values as the server reads them: JSON where they parse as JSON, else text)."""
+    env = dict(base)
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(
+                f"--setting expects NAME=VALUE (a name of service/config.py), got {item!r}"
+            )
+        env[f"RATSGRAPH_{name}"] = value
+    return env
+
+
+def family(pid: int) -> set[int]:
+    """A process and its descendants, right now."""
     pids, found = {pid}, True
     while found:
         found = False
@@ -158,8 +172,13 @@ def largest_peak_mib(pid: int) -> float:
             if parent in pids and int(stat.parent.name) not in pids:
                 pids.add(int(stat.parent.name))
                 found = True
+    return pids
+
+
+def largest_peak_mib(pid: int) -> float:
+    """The largest peak RSS (VmHWM, MiB) among a process and its descendants, right now."""
     peaks = []
-    for p in pids:
+    for p in family(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -167,3 +186,20 @@ def largest_peak_mib(pid: int) -> float:
         except OSError:
             pass
     return max(peaks, default=0.0)
+
+
+def family_pss_mib(pid: int) -> tuple[float, int]:
+    """Memory of a process and its descendants together, right now: the sum of their PSS (each
+    page shared by n of them counted 1/n in each, so pages a fork still shares count once), in
+    MiB, and how many processes there were."""
+    total, count = 0, 0
+    for p in family(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    count += 1
+                    break
+        except OSError:
+            pass
+    return total / 1024, count
