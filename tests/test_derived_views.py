@@ -360,3 +360,50 @@ def test_overdue_lists_each_point_and_deadline_once_also_where_no_actor_is_known
         (r["deadline"], r["actor"], r["actor_label"]) for r in whole if r["point_iri"] == point_5
     ] == [("2023-06-30", None, None)]
     assert walk(client, "overdue", args, 3) == whole
+
+
+OB = "https://w3id.org/ratsgraph/id/dresden/office/oberbuergermeister"
+JUGENDAMT = "https://w3id.org/ratsgraph/id/dresden/unit/jugendamt"
+
+
+@pytest.mark.parametrize("unlabelled", [OB, JUGENDAMT])
+def test_resolution_shows_a_point_of_two_actors_with_the_label_of_the_actor_it_names(
+    loaded: Store, tmp_path: Path, unlabelled: str
+) -> None:
+    """A point tasking two actors is one row per report, naming one of them: always the same
+    one, with that actor's own German label, or none where it has none (here taken away behind
+    ratsgraph's back), never the other actor's. Two independent SAMPLEs of actor and label gave
+    the Jugendamt's IRI with the Oberbürgermeister's name. The whole answer and its pages."""
+    sample = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
+    text = sample.read_text(encoding="utf-8").replace("V1106/21", "V1108/21")
+    ob_sentence = "und durch konkrete Maßnahmen zu untersetzen."
+    second = " Die Verwaltung des Jugendamtes wird beauftragt, bis Ende 2. Quartal 2023 zu berichten."
+    assert ob_sentence in text
+    variant = tmp_path / "JHA-042-2022_V1108-21_Beschlussausfertigung.txt"
+    variant.write_text(text.replace(ob_sentence, ob_sentence + second, 1), encoding="utf-8")
+    assert all(r.ok for r in load_paths(loaded, [variant]))
+    skos = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    behind_ratsgraphs_back(
+        loaded,
+        f"DELETE {{ GRAPH ?g {{ <{unlabelled}> <{skos}> ?l }} }} WHERE {{ GRAPH ?g"
+        f" {{ <{unlabelled}> <{skos}> ?l }} FILTER (LANG(?l) = 'de') }} ;"
+        f"DELETE {{ <{unlabelled}> <{skos}> ?l }} WHERE {{ <{unlabelled}> <{skos}> ?l"
+        " FILTER (LANG(?l) = 'de') }",
+    )
+    found = loaded.select(f"SELECT ?a ?l {{ ?a <{skos}> ?l FILTER (LANG(?l) = 'de') }}").rows
+    labels: dict[str, str | None] = {r["a"].value: r["l"].value for r in found}
+    assert len(labels) == len(found)  # one German label each
+    assert (labels.get(OB), labels.get(JUGENDAMT)) == {
+        OB: (None, "Jugendamt"), JUGENDAMT: ("Oberbürgermeister", None)
+    }[unlabelled]
+    app = create_app({"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}, store=loaded)
+    client = app.test_client()
+    point_4 = "https://w3id.org/ratsgraph/id/dresden/resolution/V1108-21/JHA-042-2022/point/4"
+    one = client.get("/views/resolution.json", query_string={"vorlage": "V1108/21"}).get_json()
+    everything = client.get("/views/resolution.json", query_string={"_size": 10000}).get_json()
+    for rows in (one["rows"], everything["rows"], walk(client, "resolution", {}, 3)):
+        named = [(r["actor"], r["actor_label"]) for r in rows if r["point_iri"] == point_4]
+        assert len(named) == 1
+        assert named[0][0] in (OB, JUGENDAMT)
+        assert named == [(named[0][0], labels.get(named[0][0]))]
+        assert [r for r in rows if r["actor"] and r["actor_label"] != labels.get(r["actor"])] == []

@@ -40,6 +40,26 @@ def one_row(select):  # noqa: ANN001, ANN201
     return [r["s"].value for r in select(first).rows]
 
 
+def retried_reads(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """The errors of worker reads that `LimitedStore._run` tries again with a new worker from now
+    on: a stalled worker (`Stalled`), or one that had left (`OSError`)."""
+    from service.store.stoppable import Stalled  # noqa: PLC0415
+    from service.store.workers import WorkerPool  # noqa: PLC0415
+
+    errors: list[BaseException] = []
+    real_run = WorkerPool.run
+
+    def run(self: WorkerPool, *args: object, **kwargs: object) -> object:
+        try:
+            return real_run(self, *args, **kwargs)  # type: ignore[arg-type]
+        except (OSError, Stalled) as error:
+            errors.append(error)
+            raise
+
+    monkeypatch.setattr(WorkerPool, "run", run)
+    return errors
+
+
 def gone(pid: int, within_s: float = 5.0) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
@@ -67,10 +87,14 @@ def test_reads_of_views_share_one_worker_and_answer_as_the_request_thread_would(
     expected = [inline.test_client().get(url).get_json() for url in VIEWS]
     # PROVEN_FAST_S 0: no read is ever run in the thread, every one goes to the worker
     app = create_app({**settings, "PROVEN_FAST_S": 0}, store=sample_store)
-    forks = counted_forks(monkeypatch)
+    forks, retried = counted_forks(monkeypatch), retried_reads(monkeypatch)
     answers = [app.test_client().get(url).get_json() for url in VIEWS]
     assert answers == expected
-    assert len(forks) == 1  # nine reads (label lookups, page steps), one worker
+    # nine reads (label lookups, page steps), one worker; another only where `LimitedStore._run`
+    # tried a read again (its worker stalled: forked as the store's background threads held a
+    # lock, which CI met once on a busy machine)
+    assert len(forks) == 1 + len(retried)
+    assert len(retried) < 3
     assert all(len(a["rows"]) > 0 for a in answers)
 
 
