@@ -377,7 +377,9 @@ def test_resolution_shows_a_point_of_two_actors_with_the_label_of_the_actor_it_n
     sample = SAMPLES_DIR / "JHA-042-2022_V1106-21_Beschlussausfertigung.txt"
     text = sample.read_text(encoding="utf-8").replace("V1106/21", "V1108/21")
     ob_sentence = "und durch konkrete Maßnahmen zu untersetzen."
-    second = " Die Verwaltung des Jugendamtes wird beauftragt, bis Ende 2. Quartal 2023 zu berichten."
+    second = (
+        " Die Verwaltung des Jugendamtes wird beauftragt, bis Ende 2. Quartal 2023 zu berichten."
+    )
     assert ob_sentence in text
     variant = tmp_path / "JHA-042-2022_V1108-21_Beschlussausfertigung.txt"
     variant.write_text(text.replace(ob_sentence, ob_sentence + second, 1), encoding="utf-8")
@@ -394,7 +396,8 @@ def test_resolution_shows_a_point_of_two_actors_with_the_label_of_the_actor_it_n
     labels: dict[str, str | None] = {r["a"].value: r["l"].value for r in found}
     assert len(labels) == len(found)  # one German label each
     assert (labels.get(OB), labels.get(JUGENDAMT)) == {
-        OB: (None, "Jugendamt"), JUGENDAMT: ("Oberbürgermeister", None)
+        OB: (None, "Jugendamt"),
+        JUGENDAMT: ("Oberbürgermeister", None),
     }[unlabelled]
     app = create_app({"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}, store=loaded)
     client = app.test_client()
