@@ -24,7 +24,7 @@ from flask import (
 from werkzeug.http import http_date
 
 from service.errors import UserError
-from service.queries import QUERIES_DIR, NamedQuery, get_query, load_queries
+from service.queries import LOOKUP_DIR, QUERIES_DIR, NamedQuery, get_query, load_queries
 from service.store import SelectResult, Term
 from service.store.derived import FORMAT, FORMAT_PROBE
 from service.store.view_cache import ViewCache
@@ -371,9 +371,11 @@ def init_app(app: Flask) -> None:
     store = app.extensions["ratsgraph"]
     if hasattr(store, "after_write"):  # the LimitedStore every write goes through
         store.after_write.append(lambda: cache.schedule_refresh(store))
-    # the named queries read and parsed now, not by a server's first visitor (~5 ms of it)
+    # the named queries read and parsed now, not by a server's first visitor (~5 ms of it; the
+    # lookups of labels and pages, 29 files, were still parsed by the first request)
     folder = Path(app.config.get("QUERIES_DIR") or QUERIES_DIR)
     load_queries(folder)
     if (folder / "derived").is_dir():
         load_queries(folder / "derived")
+    load_queries(LOOKUP_DIR)
     app.register_blueprint(bp)
