@@ -91,8 +91,8 @@ def test_reads_of_views_share_one_worker_and_answer_as_the_request_thread_would(
     answers = [app.test_client().get(url).get_json() for url in VIEWS]
     assert answers == expected
     # nine reads (label lookups, page steps), one worker; another only where `LimitedStore._run`
-    # tried a read again (its worker stalled: forked as the store's background threads held a
-    # lock, which CI met once on a busy machine)
+    # tried a read again because its worker made no progress for a second (`Stalled`: CI met
+    # it once, on a machine busy with disk writes beside the tests)
     assert len(forks) == 1 + len(retried)
     assert len(retried) < 3
     assert all(len(a["rows"]) > 0 for a in answers)
