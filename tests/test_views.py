@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 import pytest
 
@@ -178,6 +180,27 @@ def test_every_view_has_a_documented_header() -> None:
         for c in q.columns:
             assert f"?{c.name}" in projected and c.de and c.en, f"{q.name}: column {c.name}"
             assert c.link is None or f"?{c.link}" in projected, f"{q.name}: link {c.link}"
+
+
+def test_a_view_file_changed_or_added_is_read_again_once_its_folder_is_looked_at_again(
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    """A folder's files are looked at again at most every `RECHECK_S` (requests ask for the views
+    several times each), then a changed or a new file is read."""
+    import service.queries  # noqa: PLC0415
+
+    monkeypatch.setattr(service.queries, "RECHECK_S", 0.2)
+    view = "# title: Eins\n# title_en: One\n# description: d\n# description_en: d\nSELECT ?s WHERE { ?s ?p ?o }\n"
+    (tmp_path / "one.rq").write_text(view, encoding="utf-8")
+    assert load_queries(tmp_path)["one"].title == "Eins"
+    (tmp_path / "one.rq").write_text(view.replace("Eins", "Uno"), encoding="utf-8")
+    os.utime(tmp_path / "one.rq", (0, 1))  # a changed time, however coarse the file system's clock
+    (tmp_path / "two.rq").write_text(view, encoding="utf-8")
+    assert set(load_queries(tmp_path)) == {"one"}  # not looked at again yet
+    time.sleep(0.25)
+    again = load_queries(tmp_path)
+    assert (again["one"].title, set(again)) == ("Uno", {"one", "two"})
 
 
 def test_parameter_values_are_bound_as_terms_not_spliced() -> None:
