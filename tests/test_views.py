@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -183,15 +184,17 @@ def test_every_view_has_a_documented_header() -> None:
 
 
 def test_a_view_file_changed_or_added_is_read_again_once_its_folder_is_looked_at_again(
-    tmp_path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder's files are looked at again at most every `RECHECK_S` (requests ask for the views
     several times each), then a changed or a new file is read."""
     import service.queries  # noqa: PLC0415
 
     monkeypatch.setattr(service.queries, "RECHECK_S", 0.2)
-    view = "# title: Eins\n# title_en: One\n# description: d\n# description_en: d\nSELECT ?s WHERE { ?s ?p ?o }\n"
+    view = (
+        "# title: Eins\n# title_en: One\n# description: d\n# description_en: d\n"
+        "SELECT ?s WHERE { ?s ?p ?o }\n"
+    )
     (tmp_path / "one.rq").write_text(view, encoding="utf-8")
     assert load_queries(tmp_path)["one"].title == "Eins"
     (tmp_path / "one.rq").write_text(view.replace("Eins", "Uno"), encoding="utf-8")
