@@ -44,6 +44,9 @@ PAGED = [
     ("open-points", {}),
     ("status-reports", {}),
     ("status-reports", {"committee": "Jugendhilfeausschuss"}),
+    ("status-reports", {"as_of": "2024-01-01"}),
+    ("status-reports", {"as_of": "31.12.2022", "committee": "Jugendhilfeausschuss"}),
+    ("status-reports", {"as_of": "2099-01-01", "body": "dresden"}),  # undated reports count too
     ("resolution", {}),
     ("resolution", {"body": "dresden"}),
 ]
@@ -246,6 +249,7 @@ def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
         ("/views/open-points.json?actor=Oberbürgermeister&", "openDeadline"),
         ("/views/overdue.json?", "openDeadline"),
         ("/views/status-reports.json?", "reportDate"),
+        ("/views/status-reports.json?as_of=2099-01-01&", "reportDate"),
         ("/views/resolution.json?", "sessionDate"),
         ("/views/overdue.json?as_of=2030-01-01&", "dueDate"),
     ],

@@ -134,7 +134,7 @@ def _page_by_keys(
     """A page smaller than the whole answer of a view with ``<name>-page-counts``, ``-page-keys``
     and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``,
     resolution without a paper number either: no parameter given that the counts do not take),
-    or ``<name>-as-of-page…`` when ``as_of`` is given (overdue),
+    or with ``as_of`` where ``<name>-as-of-page-counts`` is there (overdue, status-reports),
     asked of the store so that its cost follows the page, not the answer (`page_reads`).
     Kept in the view cache like a whole answer: after a write, a page that took longer than
     ``VIEW_STALE_AFTER_S`` is given from the previous state while the new one is computed.
@@ -143,8 +143,17 @@ def _page_by_keys(
     warm-up, the refresh after a write or an earlier request computed it): cut from it."""
     derived = load_queries(Path(queries_dir()) / "derived")
     as_of = bool(values.get("as_of"))
-    steps_of = f"{query.name}-as-of" if as_of else query.name  # a reference date: other steps
-    steps = [derived.get(f"{steps_of}-page{step}") for step in ("-counts", "-keys", "")]
+
+    def step(suffix: str) -> NamedQuery | None:
+        """With ``as_of``, the view's ``-as-of`` step where the date changes that step (the
+        counts always: they decide which entries are in), else its plain one."""
+        plain = derived.get(f"{query.name}-page{suffix}")
+        if not as_of:
+            return plain
+        dated = derived.get(f"{query.name}-as-of-page{suffix}")
+        return dated if dated is not None or suffix == "-counts" else plain
+
+    steps = [step(suffix) for suffix in ("-counts", "-keys", "")]
     if None in steps or wanted.active:
         return None
     counts_q, keys_q, rows_q = steps  # checked above: none is None
