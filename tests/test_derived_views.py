@@ -49,6 +49,8 @@ PAGED = [
     ("status-reports", {"as_of": "2099-01-01", "body": "dresden"}),  # undated reports count too
     ("resolution", {}),
     ("resolution", {"body": "dresden"}),
+    ("resolution", {"as_of": "2024-01-01"}),
+    ("resolution", {"as_of": "31.12.2022", "body": "dresden"}),
 ]
 
 
@@ -251,6 +253,7 @@ def test_overdue_pages_read_from_the_index_graphs_are_the_whole_answer_cut(
         ("/views/status-reports.json?", "reportDate"),
         ("/views/status-reports.json?as_of=2099-01-01&", "reportDate"),
         ("/views/resolution.json?", "sessionDate"),
+        ("/views/resolution.json?as_of=2030-01-01&", "sessionDate"),
         ("/views/overdue.json?as_of=2030-01-01&", "dueDate"),
     ],
 )

@@ -134,7 +134,8 @@ def _page_by_keys(
     """A page smaller than the whole answer of a view with ``<name>-page-counts``, ``-page-keys``
     and ``-page`` in ``derived/`` (open-points, overdue and status-reports without ``as_of``,
     resolution without a paper number either: no parameter given that the counts do not take),
-    or with ``as_of`` where ``<name>-as-of-page-counts`` is there (overdue, status-reports),
+    or with ``as_of`` where the first step takes it (overdue and status-reports by their
+    ``-as-of-page-counts``, resolution by its own),
     asked of the store so that its cost follows the page, not the answer (`page_reads`).
     Kept in the view cache like a whole answer: after a write, a page that took longer than
     ``VIEW_STALE_AFTER_S`` is given from the previous state while the new one is computed.
@@ -145,20 +146,19 @@ def _page_by_keys(
     as_of = bool(values.get("as_of"))
 
     def step(suffix: str) -> NamedQuery | None:
-        """With ``as_of``, the view's ``-as-of`` step where the date changes that step (the
-        counts always: they decide which entries are in), else its plain one."""
-        plain = derived.get(f"{query.name}-page{suffix}")
-        if not as_of:
-            return plain
-        dated = derived.get(f"{query.name}-as-of-page{suffix}")
-        return dated if dated is not None or suffix == "-counts" else plain
+        """With ``as_of``, the view's ``-as-of`` step where the date changes that step, else its
+        plain one; a plain first step must then take ``as_of`` itself (checked below)."""
+        dated = derived.get(f"{query.name}-as-of-page{suffix}") if as_of else None
+        return dated or derived.get(f"{query.name}-page{suffix}")
 
     steps = [step(suffix) for suffix in ("-counts", "-keys", "")]
     if None in steps or wanted.active:
         return None
     counts_q, keys_q, rows_q = steps  # checked above: none is None
     if any(v for k, v in values.items() if k not in counts_q.param_names):
-        return None  # the page's entries are not all of the index's (a paper number)
+        # the page's entries are not all of the index's (a paper number), or a date leaves out
+        # entries its first step does not know of (open-points as of a date)
+        return None
     if page.size >= int(current_app.config["MAX_ROWS"]) or not _derived_kept():
         return None  # the whole answer: computed once and cached (_answer)
     cache: ViewCache = current_app.extensions["ratsgraph-cache"]
