@@ -129,12 +129,15 @@ def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
     return proc, base
 
 
-def peak_rss_mib(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a running process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def _field_kib(pid: int, file: str, field: str) -> int | None:
+    """A ``field:`` line of ``/proc/<pid>/<file>`` in KiB, None where the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -177,29 +180,14 @@ def family(pid: int) -> set[int]:
 
 def largest_peak_mib(pid: int) -> float:
     """The largest peak RSS (VmHWM, MiB) among a process and its descendants, right now."""
-    peaks = []
-    for p in family(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        except OSError:
-            pass
-    return max(peaks, default=0.0)
+    peaks = [_field_kib(p, "status", "VmHWM") for p in family(pid)]
+    return max((kib / 1024 for kib in peaks if kib is not None), default=0.0)
 
 
 def family_pss_mib(pid: int) -> tuple[float, int]:
     """Memory of a process and its descendants together, right now: the sum of their PSS (each
     page shared by n of them counted 1/n in each, so pages a fork still shares count once), in
     MiB, and how many processes there were."""
-    total, count = 0, 0
-    for p in family(pid):
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-                    count += 1
-                    break
-        except OSError:
-            pass
-    return total / 1024, count
+    pss = [_field_kib(p, "smaps_rollup", "Pss") for p in family(pid)]
+    found = [kib for kib in pss if kib is not None]
+    return sum(found) / 1024, len(found)
