@@ -60,13 +60,65 @@ def marker_ranges(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def _joins_word(before: str, after: str) -> bool:
-    """True when a line break between ``before`` and ``after`` splits one word (hyphen lost)."""
-    mb = re.search(r"([A-Za-zÄÖÜäöüß]+)$", before)
-    ma = re.match(r"([a-zäöüß]+)", after)
+# A run of characters that are not whitespace (``\s`` of a str pattern is exactly ``str.isspace``),
+# the lower-case word a line may begin with and the letters a text ends with.
+_RUN = re.compile(r"\S+")
+_LOWER_WORD = re.compile(r"[a-zäöüß]+")
+_LAST_WORD = re.compile(r"([A-Za-zÄÖÜäöüß]+)$")
+# Only a word that ends in a lower-case letter or a hyphen joins one that starts with a lower-case
+# letter of `_LOWER_WORD`: a cheap test before the rules.
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
+_LINE_END = _LOWER | {"-"}
+
+
+def _joins_word(before: str, text: str, at: int, end: int) -> bool:
+    """True when a line break between ``before`` and ``text[at:end]`` splits one word (hyphen lost).
+
+    The word after is matched in place: slicing ``text[at:end]`` per line break is linear in the text.
+    """
+    mb = _LAST_WORD.search(before)
+    ma = _LOWER_WORD.match(text, at, end)
     if not mb or not ma or not mb.group(1)[-1].islower():
         return False
-    return mb.group(1).lower() not in FUNCTION_WORDS and ma.group(1) not in FUNCTION_WORDS
+    return mb.group(1).lower() not in FUNCTION_WORDS and ma.group() not in FUNCTION_WORDS
+
+
+def _kept(start: int, end: int, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The segments of ``[start, end)`` outside ``skip``.
+
+    An offset is skipped when the first range of the list that ends after it starts at or before it:
+    the union for a sorted list (as callers pass), and for any other list what a walk through it skips.
+    """
+    out = []
+    at = reach = start  # `reach`: the farthest end of the ranges so far
+    for s, e in skip:
+        if reach >= end:
+            break
+        lo = max(s, reach)
+        if lo < e:
+            if at < lo:
+                out.append((at, min(lo, end)))
+            at = e
+        reach = max(reach, e)
+    if at < end:
+        out.append((at, end))
+    return out
+
+
+def _joins_line(out: list[str], pos: list[int], text: str, at: int, end: int) -> bool:
+    """True when the line break before ``text[at]`` splits a word; a hyphen ending ``out`` is dropped
+    ("Anla-\\nge") from ``out`` and ``pos``."""
+    tail = "".join(out[-30:])[-30:]  # no piece is empty: the last 30 characters put out
+    if tail.endswith("-") and len(tail) > 1 and tail[-2].islower() and text[at].islower():
+        nxt = _LOWER_WORD.match(text, at, end)
+        if not nxt or nxt.group() in FUNCTION_WORDS:
+            return False
+        out[-1] = out[-1][:-1]
+        if not out[-1]:
+            out.pop()
+        pos.pop()
+        return True
+    return _joins_word(tail, text, at, end)
 
 
 def clean(
@@ -82,46 +134,29 @@ def clean(
     end = len(text) if end is None else end
     skip = skip if skip is not None else marker_ranges(text)
     skip = [(s, e) for s, e in skip if e > start and s < end]
+    segments = _kept(start, end, skip)
+    if segments and segments[-1][1] > len(text):
+        raise IndexError("string index out of range")  # an offset past the text, not skipped
+    # Whole runs of non-whitespace at a time (skipped ranges count as whitespace); between two runs
+    # one space, placed where the gap starts, unless a line break in the gap splits a word.
     out: list[str] = []
     pos: list[int] = []
-    i = start
-    pending_space = -1
-    k = 0
-    while i < end:
-        while k < len(skip) and skip[k][1] <= i:
-            k += 1
-        if k < len(skip) and skip[k][0] <= i < skip[k][1]:
-            if out and pending_space < 0:
-                pending_space = i
-            i = skip[k][1]
-            continue
-        ch = text[i]
-        if ch.isspace():
-            if out and pending_space < 0:
-                pending_space = i
-            i += 1
-            continue
-        if pending_space >= 0:
-            gap = text[pending_space:i]
-            join = False
-            if dehyphenate and "\n" in gap and out:
-                tail = "".join(out[-30:])
-                if tail.endswith("-") and len(tail) > 1 and tail[-2].islower() and ch.islower():
-                    # "Anla-\nge": drop the hyphen too
-                    nxt = re.match(r"[a-zäöüß]+", text[i:end])
-                    if nxt and nxt.group(0) not in FUNCTION_WORDS:
-                        out.pop()
-                        pos.pop()
-                        join = True
-                elif _joins_word(tail, text[i:end]):
-                    join = True
-            if not join:
+    last = -1  # end of the last run put out
+    for a, b in segments:
+        for m in _RUN.finditer(text, a, b):
+            s, e = m.span()
+            if out and not (
+                dehyphenate
+                and text[s] in _LOWER
+                and text[last - 1] in _LINE_END
+                and text.find("\n", last, s) >= 0
+                and _joins_line(out, pos, text, s, end)
+            ):
                 out.append(" ")
-                pos.append(pending_space)
-            pending_space = -1
-        out.append(ch)
-        pos.append(i)
-        i += 1
+                pos.append(last)
+            out.append(m.group())
+            pos.extend(range(s, e))
+            last = e
     return Mapped("".join(out), pos, end)
 
 
