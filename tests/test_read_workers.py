@@ -164,3 +164,45 @@ def test_a_server_forks_its_worker_before_the_first_visitor_and_keeps_it(
         assert descendants(proc.pid) == serving  # every read in the spare: no fork, none left
     finally:
         stop_server(proc)
+
+
+def worker_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
+    """The jobs (kind, text or function) sent to read workers from now on."""
+    import pickle  # noqa: PLC0415
+
+    from service.store.workers import WorkerPool  # noqa: PLC0415
+
+    jobs: list[tuple[str, object]] = []
+    real_run = WorkerPool.run
+
+    def run(self: WorkerPool, payload: bytes, *args: object, **kwargs: object) -> object:
+        jobs.append(pickle.loads(payload))
+        return real_run(self, payload, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WorkerPool, "run", run)
+    return jobs
+
+
+def test_a_parameter_named_by_label_is_looked_up_in_the_request_thread_and_the_page_read_in_a_worker(
+    sample_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = {"TESTING": True, "VIEW_WARM": False, "VIEW_CACHE_SIZE": 0}
+    url = "/views/open-points.json?actor=Oberbürgermeister&_size=2"
+    inline = create_app({**settings, "STOPPABLE_QUERIES": False}, store=sample_store)
+    expected = inline.test_client().get(url).get_json()
+    app = create_app({**settings, "PROVEN_FAST_S": 0}, store=sample_store)
+    jobs = worker_jobs(monkeypatch)
+    answer = app.test_client().get(url).get_json()
+    assert answer == expected
+    assert len(answer["rows"]) == 2
+    # the actor lookup says what bounds its cost (`# bounded:` in queries/lookup/actor.rq): no
+    # worker for it; the page's three steps (queries/derived/open-points-page*.rq) went to one
+    assert [(kind, "Akteur nach Name" in str(text)) for kind, text in jobs] == [
+        ("select", False)
+    ] * 3
+    # a name that matches nothing lists what exists: that lookup lists every actor, unbound, so
+    # it is read in a worker like any read whose cost grows with the data
+    jobs.clear()
+    missing = app.test_client().get("/views/open-points.json?actor=Nobody")
+    assert missing.status_code == 400
+    assert [(kind, "Akteur nach Name" in str(text)) for kind, text in jobs] == [("select", True)]
