@@ -28,6 +28,7 @@ from service.ingest.loading import (
     ensure_reference,
     iter_files,
     load_file,
+    name_thread,
     prepare_document,
     prepared,
     reference_graphs,
@@ -109,6 +110,7 @@ def bulk_load_new_store(
         def compute_derived() -> None:
             """The witnesses, then the derived facts part by part, each into ``computed`` as soon
             as it is known, to be bulk loaded while the next is computed."""
+            name_thread("derived-facts")
             try:
                 witnesses = witnesses_nquads(readings, reported)
                 readings.clear()
