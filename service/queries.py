@@ -33,10 +33,8 @@ MAX_VALUE_LENGTH = 2000
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _HEADER = re.compile(
-    r"^#\s*(title|title_en|description|description_en|param|column|entry|example|default|bounded)"
-    r"\s*:\s*(.*)$"
+    r"^#\s*(title|title_en|description|description_en|param|column|entry|example|default)\s*:\s*(.*)$"
 )
-_CONTINUED = ("description", "title", "description_en", "title_en", "bounded")  # "#  " goes on
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
@@ -82,10 +80,6 @@ class NamedQuery:
     description_en: str = ""
     columns: tuple[Column, ...] = ()
     entry: str = ""  # the column whose IRI names a row as a feed entry (`# entry: point_iri`)
-    # `# bounded: why`: with its parameters bound, what keeps the query cheap at any size of the
-    # data (a lookup among the council's reference data, or of one index entry): such a lookup is
-    # asked in the request thread, not in a child (`LimitedStore.select_lookup`)
-    bounded: str = ""
 
     def title_in(self, lang: str) -> str:
         return (self.title_en or self.title) if lang == "en" else self.title
@@ -222,7 +216,6 @@ def parse(path: Path) -> NamedQuery:
         "description_en": "",
         "example": "",
         "entry": "",
-        "bounded": "",
     }
     params: list[Param] = []
     columns: list[Column] = []
@@ -255,7 +248,9 @@ def parse(path: Path) -> NamedQuery:
                 columns.append(_column(value, f"{path}:{lineno}"))
             else:
                 fields[key] = value
-        elif last in _CONTINUED and line.startswith("#  "):
+        elif last in ("description", "title", "description_en", "title_en") and line.startswith(
+            "#  "
+        ):
             fields[last] += " " + line[1:].strip()
     return NamedQuery(
         name=path.stem,
@@ -269,7 +264,6 @@ def parse(path: Path) -> NamedQuery:
         description_en=fields["description_en"],
         columns=tuple(columns),
         entry=fields["entry"],
-        bounded=fields["bounded"],
     )
 
 

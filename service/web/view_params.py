@@ -23,18 +23,6 @@ def cached_select(query: str) -> SelectResult:
     return current_app.extensions["ratsgraph-cache"].select(get_store(), query)
 
 
-def lookup_select(lookup: NamedQuery, text: str) -> SelectResult:
-    """A lookup bound to a value, cached like a view's answer. One whose header says what bounds its
-    cost (`# bounded:`) is asked in the request thread (`LimitedStore.select_lookup`), not in a
-    worker: a fresh server's first page with `actor=` paid 16-18 ms for the lookup in a worker
-    (its first writes to memory it shares with the server, and the trip) against 9-12 ms here."""
-    store = get_store()
-    if not lookup.bounded or not hasattr(store, "select_lookup"):
-        return cached_select(text)
-    cache = current_app.extensions["ratsgraph-cache"]
-    return cache.answer(store, text, compute=lambda: store.select_lookup(text))[0]
-
-
 def spellings(param: Param, raw: str) -> list[str]:
     """The values a typed parameter may mean: for paper numbers upper case and `-` read as `/`
     (the form of every `/id/` URL); labels as given (the lookup ignores case)."""
@@ -92,7 +80,7 @@ def look_up(param: Param, raw: str, where: str, within: str | None = None) -> st
             f"at most {MAX_VALUE_LENGTH} allowed"
         )
     lookup = get_query(param.lookup or param.name, LOOKUP_DIR)
-    found = lookup_select(lookup, lookup.bind_many("label", spellings(param, raw)))
+    found = cached_select(lookup.bind_many("label", spellings(param, raw)))
     matches = sorted({r["value"].value for r in found.rows if r.get("value")})
     if within and len(matches) > 1:
         matches = [m for m in matches if m.startswith(within + "/")] or matches
