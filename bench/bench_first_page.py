@@ -188,6 +188,43 @@ def oxigraph_first(
         stop(proc)
 
 
+def floors(store: Path, env: dict[str, str], log: Path, times: int = 5) -> tuple[float, float]:
+    """Milliseconds of the least each fresh server does for a request, medians of ``times``:
+    `ratsgraph serve`'s ``GET /healthz`` (an ``ASK {}`` of the store in the request thread, no
+    child) and `oxigraph serve`'s ``ASK {}``, each after the server's first request: what a page
+    of a few rows cannot go below."""
+    port = free_port()
+    exe = Path(sys.executable).parent / "ratsgraph"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--store", str(store), "--port", str(port)],
+            stdout=out, stderr=out, cwd=ROOT, env={**os.environ, **env},
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    ours = []
+    try:
+        wait_for(base + "/healthz", proc, timeout=600)
+        for _ in range(times):
+            start = time.perf_counter()
+            with urllib.request.urlopen(base + "/healthz", timeout=60) as response:
+                response.read()
+            ours.append((time.perf_counter() - start) * 1000)
+    finally:
+        stop(proc)
+    proc, base = start_oxigraph(store)
+    theirs = []
+    try:
+        data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+        for _ in range(times):
+            start = time.perf_counter()
+            with urllib.request.urlopen(base + "/query", data, timeout=60) as response:
+                response.read()
+            theirs.append((time.perf_counter() - start) * 1000)
+    finally:
+        stop(proc)
+    return statistics.median(ours), statistics.median(theirs)
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -198,6 +235,10 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="use this store in place (not a copy)")
     parser.add_argument("--repeat", type=int, default=1, help="fresh servers per case")
     parser.add_argument("--view", action="append", help="only these views (repeatable)")
+    parser.add_argument(
+        "--floor", action="store_true",
+        help="first the least each fresh server takes for a request (GET /healthz, ASK {})",
+    )  # fmt: skip
     parser.add_argument(
         "--own-timeout", type=float, default=900,
         help="seconds the view's own query may take on oxigraph serve (nan past it)",
@@ -214,6 +255,12 @@ def main() -> None:
         store = args.store or copy_store(args.size, work / "store")
         print(f"store: {store} ({args.size} resolutions), server log: {work / 'serve.log'}")
         print("server settings: " + " ".join(f"{k}={v}" for k, v in env.items()) + "\n")
+        if args.floor:
+            ours, theirs = floors(store, env, work / "serve.log")
+            print(
+                f"floor: `ratsgraph serve` GET /healthz {ours:.2f} ms, `oxigraph serve` ASK {{}} "
+                f"{theirs:.2f} ms (medians of 5, fresh servers)\n"
+            )
         print(
             f"| view (first page, _size={PAGE_SIZE}) | rows | ratsgraph first answer | "
             "oxigraph serve, all texts | ratio | oxigraph serve, view text | ratio | texts | "
