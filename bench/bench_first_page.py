@@ -132,10 +132,8 @@ def capture(store: Path, name: str, values: dict[str, str], env: dict[str, str])
         limited.close()
 
 
-def ratsgraph_first(
-    store: Path, name: str, values: dict[str, str], env: dict[str, str], log: Path
-) -> tuple[float, int]:
-    """Milliseconds of a fresh server's first request for the page, and the rows it gave."""
+def start_ratsgraph(store: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    """A fresh `ratsgraph serve` on ``store`` with ``env``, once ``/healthz`` answers."""
     port = free_port()
     exe = Path(sys.executable).parent / "ratsgraph"
     with log.open("ab") as out:
@@ -146,6 +144,18 @@ def ratsgraph_first(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz", proc, timeout=600)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, base
+
+
+def ratsgraph_first(
+    store: Path, name: str, values: dict[str, str], env: dict[str, str], log: Path
+) -> tuple[float, int]:
+    """Milliseconds of a fresh server's first request for the page, and the rows it gave."""
+    proc, base = start_ratsgraph(store, env, log)
+    try:
         request = urllib.request.Request(
             base + view_url(name, values), headers={"Accept": "application/json"}
         )
@@ -193,17 +203,9 @@ def floors(store: Path, env: dict[str, str], log: Path, times: int = 5) -> tuple
     `ratsgraph serve`'s ``GET /healthz`` (an ``ASK {}`` of the store in the request thread, no
     child) and `oxigraph serve`'s ``ASK {}``, each after the server's first request: what a page
     of a few rows cannot go below."""
-    port = free_port()
-    exe = Path(sys.executable).parent / "ratsgraph"
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [str(exe), "serve", "--store", str(store), "--port", str(port)],
-            stdout=out, stderr=out, cwd=ROOT, env={**os.environ, **env},
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_ratsgraph(store, env, log)
     ours = []
     try:
-        wait_for(base + "/healthz", proc, timeout=600)
         for _ in range(times):
             start = time.perf_counter()
             with urllib.request.urlopen(base + "/healthz", timeout=60) as response:
