@@ -203,28 +203,27 @@ def floors(store: Path, env: dict[str, str], log: Path, times: int = 5) -> tuple
     `ratsgraph serve`'s ``GET /healthz`` (an ``ASK {}`` of the store in the request thread, no
     child) and `oxigraph serve`'s ``ASK {}``, each after the server's first request: what a page
     of a few rows cannot go below."""
-    proc, base = start_ratsgraph(store, env, log)
-    ours = []
-    try:
+
+    def median_ms(url: str, data: bytes | None = None) -> float:
+        times_ms = []
         for _ in range(times):
             start = time.perf_counter()
-            with urllib.request.urlopen(base + "/healthz", timeout=60) as response:
+            with urllib.request.urlopen(url, data, timeout=60) as response:
                 response.read()
-            ours.append((time.perf_counter() - start) * 1000)
+            times_ms.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times_ms)
+
+    proc, base = start_ratsgraph(store, env, log)
+    try:
+        ours = median_ms(base + "/healthz")
     finally:
         stop(proc)
     proc, base = start_oxigraph(store)
-    theirs = []
     try:
-        data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
-        for _ in range(times):
-            start = time.perf_counter()
-            with urllib.request.urlopen(base + "/query", data, timeout=60) as response:
-                response.read()
-            theirs.append((time.perf_counter() - start) * 1000)
+        theirs = median_ms(base + "/query", urllib.parse.urlencode({"query": "ASK {}"}).encode())
     finally:
         stop(proc)
-    return statistics.median(ours), statistics.median(theirs)
+    return ours, theirs
 
 
 def uptime() -> str:

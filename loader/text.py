@@ -62,12 +62,13 @@ def marker_ranges(text: str) -> list[tuple[int, int]]:
 
 # A run of characters that are not whitespace (``\s`` of a str pattern is exactly ``str.isspace``),
 # the lower-case word a line may begin with and the letters a text ends with.
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 _RUN = re.compile(r"\S+")
-_LOWER_WORD = re.compile(r"[a-zäöüß]+")
+_LOWER_WORD = re.compile(f"[{_LOWER_LETTERS}]+")
 _LAST_WORD = re.compile(r"([A-Za-zÄÖÜäöüß]+)$")
 # Only a word that ends in a lower-case letter or a hyphen joins one that starts with a lower-case
 # letter of `_LOWER_WORD`: a cheap test before the rules.
-_LOWER = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
+_LOWER = frozenset(_LOWER_LETTERS)
 _LINE_END = _LOWER | {"-"}
 
 

@@ -212,14 +212,19 @@ def _prepare(
     return result, loaded.ntriples
 
 
+def _prctl(option: int, *args: object) -> None:
+    """Linux's prctl(2) for the calling process or thread; elsewhere nothing."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, *args)
+    except (OSError, AttributeError):
+        pass
+
+
 def _die_with_parent() -> None:
     """Linux: have the kernel kill this worker when the process that started it dies (a killed
-    `ratsgraph load` would otherwise leave its workers waiting for work forever)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
-        pass
+    `ratsgraph load` would otherwise leave its workers waiting for work forever; elsewhere
+    workers end when their queue closes)."""
+    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the parent died before the call above
         os._exit(1)
 
@@ -227,11 +232,7 @@ def _die_with_parent() -> None:
 def name_thread(name: str) -> None:
     """Linux: name the calling thread as `top -H`, `ps -L` and /proc show it (15 bytes at most),
     so a load's threads can be told apart there (`bench/bench_load_cpu.py`); elsewhere nothing."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
-    except (OSError, AttributeError):
-        pass
+    _prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
 
 
 def default_jobs() -> int:
